@@ -1,0 +1,330 @@
+//! The index: what a unit of crates contains, in a shape rules can query.
+//!
+//! Built once per analysis unit (a workspace, a package, or a set of loose
+//! files) from the parsed files of that unit, on the worker thread that
+//! parsed them (syn's trees are not `Send`). It records
+//!
+//! - the module tree (`mod x;` → `x.rs` / `x/mod.rs`, `#[path]`, inline
+//!   modules), with each module's items and `use` imports;
+//! - every function: free, nested, inherent and trait methods, trait default
+//!   methods, with its attributes, signature and body;
+//! - each function's call sites (function calls, method calls, macro calls)
+//!   and uses of statics, resolved to a crate-local function or static or to
+//!   a full external path where the source allows.
+//!
+//! Resolution is purely syntactic: a path that the index cannot resolve with
+//! confidence is left [`Target::Unknown`]. Rules treat unknown as "nothing
+//! to say", which is what keeps findings precise.
+
+mod body;
+mod modules;
+mod scope;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::source::{FileId, SourceFile, Span};
+
+pub use body::{CallKind, CallSite, StaticUse};
+pub use modules::CrateTarget;
+pub use scope::Scope;
+
+/// A parsed file of the unit.
+pub struct ParsedFile {
+    pub source: SourceFile,
+    pub ast: syn::File,
+    /// Bytes of the text before what syn parsed (a BOM, a shebang line):
+    /// added to every span so that offsets are into `source.text`.
+    pub offset: usize,
+}
+
+impl ParsedFile {
+    /// The byte span of a syn span in this file's text.
+    pub fn span(&self, span: proc_macro2::Span) -> Span {
+        let range = span.byte_range();
+        Span::new(
+            self.source.id,
+            range.start + self.offset..range.end + self.offset,
+        )
+    }
+}
+
+/// Index of a module in [`Index::modules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleId(pub u32);
+
+/// Index of a function in [`Index::fns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId(pub u32);
+
+/// Index of a static in [`Index::statics`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StaticId(pub u32);
+
+/// A module: a file, or an inline `mod x { ... }`.
+pub struct Module<'a> {
+    pub id: ModuleId,
+    /// The crate this module belongs to (as written in paths: `my_crate`).
+    pub crate_name: String,
+    /// Path below the crate root; empty for the root.
+    pub path: Vec<String>,
+    /// Index into the unit's parsed files.
+    pub file: usize,
+    pub parent: Option<ModuleId>,
+    pub items: &'a [syn::Item],
+    /// Where `mod x;` declared in this module looks for `x.rs`.
+    pub(crate) child_dir: PathBuf,
+    /// Named items declared here.
+    pub(crate) children: HashMap<String, ModuleId>,
+    pub(crate) fns: HashMap<String, FnId>,
+    pub(crate) types: HashMap<String, ()>,
+    pub(crate) statics: HashMap<String, StaticId>,
+    /// `use` imports: the name in scope → the full path it stands for.
+    pub(crate) imports: HashMap<String, Vec<String>>,
+    /// `use path::*` targets, as full paths.
+    pub(crate) globs: Vec<Vec<String>>,
+    /// True when the module was not reached from a crate root by `mod`
+    /// declarations, so its path is a guess from the file's location.
+    pub orphan: bool,
+}
+
+impl Module<'_> {
+    /// `crate_name::a::b`.
+    pub fn full_path(&self) -> Vec<String> {
+        let mut path = vec![self.crate_name.clone()];
+        path.extend(self.path.iter().cloned());
+        path
+    }
+}
+
+/// Where a function is defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FnOwner {
+    /// A free function in a module.
+    Module,
+    /// A method in `impl Type` or `impl Trait for Type`.
+    Impl {
+        /// Full path of the self type, when it is a path.
+        self_ty: Option<Vec<String>>,
+        /// Full path of the trait, for trait impls.
+        trait_path: Option<Vec<String>>,
+    },
+    /// A method with a default body in a trait definition.
+    Trait { trait_path: Vec<String> },
+    /// A function nested in another function's body.
+    Nested { parent: FnId },
+}
+
+/// A function with a body (or a trait method without one).
+pub struct FnDef<'a> {
+    pub id: FnId,
+    pub name: String,
+    /// `crate::module::Type::name` for display and for JSON's `function`.
+    pub qualified_name: String,
+    pub module: ModuleId,
+    /// Index into the unit's parsed files.
+    pub file: usize,
+    pub owner: FnOwner,
+    pub attrs: &'a [syn::Attribute],
+    pub vis: Option<&'a syn::Visibility>,
+    pub sig: &'a syn::Signature,
+    pub block: Option<&'a syn::Block>,
+    /// The whole item, attributes included.
+    pub item_span: Span,
+    /// The function's name in its signature.
+    pub name_span: Span,
+    pub calls: Vec<CallSite>,
+    pub static_uses: Vec<StaticUse>,
+    /// Functions and imports declared in the body, by name.
+    pub(crate) local_fns: HashMap<String, FnId>,
+    pub(crate) local_imports: HashMap<String, Vec<String>>,
+    pub(crate) local_statics: HashMap<String, StaticId>,
+}
+
+impl FnDef<'_> {
+    /// Whether the function takes `self` in any form.
+    pub fn has_receiver(&self) -> bool {
+        self.sig.receiver().is_some()
+    }
+}
+
+/// What kind of static storage a [`StaticDef`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaticKind {
+    /// `static X: T`.
+    Static,
+    /// `static mut X: T`.
+    StaticMut,
+    /// A `thread_local! { static X: T = ... }` key.
+    ThreadLocal,
+    /// A `lazy_static! { static ref X: T = ... }` item.
+    LazyStatic,
+}
+
+/// A static, thread-local or lazy static declared in the unit.
+pub struct StaticDef {
+    pub id: StaticId,
+    pub name: String,
+    pub qualified_name: String,
+    pub module: ModuleId,
+    pub kind: StaticKind,
+    /// The declared type, as source text with whitespace removed
+    /// (`OnceLock<Mutex<HashMap<u64,u64>>>`).
+    pub ty: String,
+    /// The function it is declared in, for fn-local statics.
+    pub in_fn: Option<FnId>,
+    pub span: Span,
+}
+
+/// A crate root of the unit.
+#[derive(Clone, Debug)]
+pub struct CrateRoot {
+    pub name: String,
+    pub module: ModuleId,
+    /// Whether other crates of the unit can refer to it by name (libraries).
+    pub is_lib: bool,
+}
+
+/// Everything rules need to know about the unit's code.
+pub struct Index<'a> {
+    pub files: &'a [ParsedFile],
+    pub crates: Vec<CrateRoot>,
+    pub modules: Vec<Module<'a>>,
+    pub fns: Vec<FnDef<'a>>,
+    pub statics: Vec<StaticDef>,
+    /// `(type full path, method name)` → the methods defined for it.
+    pub(crate) methods: HashMap<(Vec<String>, String), Vec<FnId>>,
+}
+
+/// What a call or path refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A function of this unit.
+    Fn(FnId),
+    /// A static of this unit.
+    Static(StaticId),
+    /// Something outside the unit, by full path (`std::time::Instant::now`).
+    /// For methods on a receiver of known type, the type's path followed by
+    /// the method name.
+    External(String),
+    /// A local variable or closure, or a path the index cannot resolve.
+    Unknown,
+}
+
+impl<'a> Index<'a> {
+    /// Builds the index of a unit from its parsed files.
+    pub fn build(files: &'a [ParsedFile], targets: &[CrateTarget]) -> Index<'a> {
+        let mut index = Index {
+            files,
+            crates: Vec::new(),
+            modules: Vec::new(),
+            fns: Vec::new(),
+            statics: Vec::new(),
+            methods: HashMap::new(),
+        };
+        modules::build_module_tree(&mut index, targets);
+        modules::collect_items(&mut index);
+        body::collect_bodies(&mut index);
+        index
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module<'a> {
+        &self.modules[id.0 as usize]
+    }
+
+    pub fn function(&self, id: FnId) -> &FnDef<'a> {
+        &self.fns[id.0 as usize]
+    }
+
+    pub fn static_def(&self, id: StaticId) -> &StaticDef {
+        &self.statics[id.0 as usize]
+    }
+
+    /// The parsed file a function is in.
+    pub fn file_of(&self, function: &FnDef<'_>) -> &'a ParsedFile {
+        &self.files[function.file]
+    }
+
+    /// The function defined under a full path, e.g. `my_crate::a::f` or
+    /// `my_crate::a::Type::method`.
+    pub fn fn_by_path(&self, path: &str) -> Option<FnId> {
+        let segments: Vec<String> = path.split("::").map(str::to_string).collect();
+        match self.canonical(&segments, 0) {
+            Target::Fn(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The scope for resolving names inside `function`'s body.
+    pub fn scope_of(&self, function: FnId) -> Scope<'_, 'a> {
+        Scope::of_fn(self, function)
+    }
+
+    /// The methods named `name` defined for the type at `type_path`.
+    pub fn methods_of(&self, type_path: &[String], name: &str) -> &[FnId] {
+        self.methods
+            .get(&(type_path.to_vec(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Resolves a full path to an item of this unit if it names one (following
+    /// `pub use` re-exports), or to an external path.
+    pub(crate) fn canonical(&self, path: &[String], depth: usize) -> Target {
+        const MAX_REEXPORT_DEPTH: usize = 16;
+        let Some(first) = path.first() else {
+            return Target::Unknown;
+        };
+        let Some(root) = self.crates.iter().find(|c| &c.name == first) else {
+            return Target::External(path.join("::"));
+        };
+        let mut module = root.module;
+        let mut rest = &path[1..];
+        while let Some((head, tail)) = rest.split_first() {
+            let m = self.module(module);
+            if let Some(&child) = m.children.get(head) {
+                module = child;
+                rest = tail;
+                continue;
+            }
+            if tail.is_empty() {
+                if let Some(&f) = m.fns.get(head) {
+                    return Target::Fn(f);
+                }
+                if let Some(&s) = m.statics.get(head) {
+                    return Target::Static(s);
+                }
+            }
+            if m.types.contains_key(head) && tail.len() == 1 {
+                let mut type_path = m.full_path();
+                type_path.push(head.clone());
+                return match self.methods_of(&type_path, &tail[0]) {
+                    [only] => Target::Fn(*only),
+                    _ => Target::Unknown,
+                };
+            }
+            if let Some(import) = m.imports.get(head) {
+                if depth >= MAX_REEXPORT_DEPTH {
+                    return Target::Unknown;
+                }
+                let mut full = import.clone();
+                full.extend(tail.iter().cloned());
+                return self.canonical(&full, depth + 1);
+            }
+            return Target::Unknown;
+        }
+        Target::Unknown
+    }
+}
+
+/// Source text of syntax with whitespace removed
+/// (`OnceLock<Mutex<HashMap<u64,u64>>>`), for matching types and option
+/// values by shape.
+pub fn tokens_text<T: quote::ToTokens>(node: &T) -> String {
+    node.to_token_stream()
+        .to_string()
+        .split_whitespace()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,268 @@
+//! The check pipeline, end to end:
+//! discover → load → parse → index → analyze → rules → findings.
+//!
+//! Units are independent, so they run in parallel on a rayon pool whose
+//! threads have large stacks (syn and the visitors recurse as deep as the
+//! code is nested). Everything syn produced for a unit lives and dies on the
+//! thread that parsed it; only plain findings and source texts come back.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::analyze::Analysis;
+use crate::diagnostic::{Finding, Level};
+use crate::discover::{self, Discovery, Unit};
+use crate::index::Index;
+use crate::parse;
+use crate::rules::{self, Context, FileFailure, Rule};
+use crate::source::{FileId, SourceFile};
+
+/// Stack size of worker threads: enough for thousands of nested
+/// expressions. Only touched pages cost memory.
+const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// What to check and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// `--config FILE`, overriding discovery.
+    pub config: Option<PathBuf>,
+    /// Worker threads; 0 means one per available core.
+    pub jobs: usize,
+    /// `--select`: only these rules (codes or names), if not empty.
+    pub select: Vec<String>,
+    /// `--ignore`: never these rules.
+    pub ignore: Vec<String>,
+}
+
+/// The texts findings point into, for the renderers.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: HashMap<FileId, SourceFile>,
+}
+
+impl Sources {
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(&id)
+    }
+
+    pub fn insert(&mut self, file: SourceFile) {
+        self.files.insert(file.id, file);
+    }
+}
+
+/// The result of a check run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings at level `warn` or `deny`, sorted by file and position.
+    pub findings: Vec<Finding>,
+    pub sources: Sources,
+    /// Problems that made the run fail (exit 2), already formatted.
+    pub errors: Vec<String>,
+    /// Problems worth a line on stderr that do not fail the run.
+    pub warnings: Vec<String>,
+    /// Number of `.rs` files looked at.
+    pub files_checked: usize,
+}
+
+/// Runs the check pipeline.
+pub fn run(options: &Options) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut selection_ok = true;
+    for key in options.select.iter().chain(&options.ignore) {
+        if rules::find(key).is_none() {
+            outcome.errors.push(format!(
+                "unknown rule `{key}` in --select/--ignore (run `memolint rules` for the list)"
+            ));
+            selection_ok = false;
+        }
+    }
+    if !selection_ok {
+        return outcome;
+    }
+
+    let discovery = discover::discover(&options.paths, options.config.as_deref());
+    outcome.errors.extend(discovery.errors.iter().cloned());
+    outcome.warnings.extend(discovery.warnings.iter().cloned());
+    outcome.files_checked = discovery.units.iter().map(|u| u.files.len()).sum();
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .stack_size(WORKER_STACK_SIZE)
+        .thread_name(|i| format!("memolint-worker-{i}"))
+        .build();
+    let results: Vec<UnitResult> = match pool {
+        Ok(pool) => pool.install(|| {
+            discovery
+                .units
+                .par_iter()
+                .map(|unit| check_unit_guarded(unit, &discovery, options))
+                .collect()
+        }),
+        Err(error) => {
+            outcome.errors.push(format!("cannot start worker threads: {error}"));
+            return outcome;
+        }
+    };
+
+    for result in results {
+        outcome.findings.extend(result.findings);
+        for source in result.sources {
+            outcome.sources.insert(source);
+        }
+        outcome.errors.extend(result.errors);
+    }
+    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.findings.dedup();
+    outcome
+}
+
+struct UnitResult {
+    findings: Vec<Finding>,
+    /// Sources of the files the findings point into.
+    sources: Vec<SourceFile>,
+    errors: Vec<String>,
+}
+
+/// Checks a unit; a panic (a bug) is reported as an internal error naming
+/// the unit instead of taking the run down.
+fn check_unit_guarded(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResult {
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| check_unit(unit, discovery, options)));
+    // Every syn span of this unit is gone now; free proc-macro2's
+    // per-thread source map so that memory follows the largest unit, not
+    // the whole run.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let first = unit.files.first().map(|id| discovery.display[id.0 as usize].clone());
+        UnitResult {
+            findings: Vec::new(),
+            sources: Vec::new(),
+            errors: vec![format!(
+                "internal error while checking {}: {what} (please report this bug)",
+                first.unwrap_or_else(|| "a unit".to_string())
+            )],
+        }
+    })
+}
+
+fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResult {
+    let files: Vec<(FileId, PathBuf, String)> = unit
+        .files
+        .iter()
+        .map(|id| {
+            let i = id.0 as usize;
+            (*id, discovery.files[i].clone(), discovery.display[i].clone())
+        })
+        .collect();
+    let loaded = parse::load_and_parse(&files);
+
+    let mut failures: Vec<FileFailure> = unit
+        .failures
+        .iter()
+        .map(|(file, message)| FileFailure {
+            file: *file,
+            offset: None,
+            message: message.clone(),
+        })
+        .collect();
+    failures.extend(loaded.failures.iter().cloned());
+
+    let findings = {
+        let index = Index::build(&loaded.parsed, &unit.targets);
+        let analysis = Analysis::run(&index, &unit.config);
+        let cx = Context {
+            index: &index,
+            analysis: &analysis,
+            config: &unit.config,
+            failures: &failures,
+        };
+        run_rules(&cx, options)
+    };
+
+    // Keep the texts of the files findings point into; drop the rest.
+    let mut wanted: Vec<FileId> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.primary.span.file)
+                .chain(f.labels.iter().map(|l| l.span.file))
+                .chain(f.fix.iter().flat_map(|fix| fix.edits.iter().map(|e| e.span.file)))
+        })
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut sources: Vec<SourceFile> = loaded
+        .parsed
+        .into_iter()
+        .map(|parsed| parsed.source)
+        .chain(loaded.failed_sources)
+        .filter(|source| wanted.binary_search(&source.id).is_ok())
+        .collect();
+    for (file, _) in &unit.failures {
+        if wanted.binary_search(file).is_ok() {
+            let i = file.0 as usize;
+            sources.push(SourceFile::new(
+                *file,
+                discovery.files[i].clone(),
+                discovery.display[i].clone(),
+                String::new(),
+            ));
+        }
+    }
+    UnitResult {
+        findings,
+        sources,
+        errors: Vec::new(),
+    }
+}
+
+/// Runs every enabled rule and sets each finding's level from the
+/// configuration and the command line.
+fn run_rules(cx: &Context<'_, '_>, options: &Options) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules::all() {
+        let level = effective_level(*rule, cx, options);
+        if level == Level::Allow {
+            continue;
+        }
+        let default = rule.meta().default_level;
+        let mut out = Vec::new();
+        rule.check(cx, &mut out);
+        for mut finding in out {
+            // A rule lowers a finding's level (a cache with a TTL) by
+            // emitting it below the rule's default; keep that step.
+            finding.level = if finding.level < default { level.lowered() } else { level };
+            if finding.level != Level::Allow {
+                findings.push(finding);
+            }
+        }
+    }
+    findings
+}
+
+fn effective_level(rule: &dyn Rule, cx: &Context<'_, '_>, options: &Options) -> Level {
+    let meta = rule.meta();
+    let named = |keys: &[String]| {
+        keys.iter()
+            .any(|key| rules::find(key).is_some_and(|r| std::ptr::eq(r.meta(), meta)))
+    };
+    if named(&options.ignore) {
+        return Level::Allow;
+    }
+    let configured = cx.config.levels.get(meta.code).copied().unwrap_or(meta.default_level);
+    if options.select.is_empty() {
+        return configured;
+    }
+    if !named(&options.select) {
+        return Level::Allow;
+    }
+    // Selecting a rule that is off by default turns it on.
+    configured.max(Level::Warn)
+}

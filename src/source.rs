@@ -1,0 +1,163 @@
+//! Source files as memolint sees them: text, a stable id and a line index.
+//!
+//! Every location memolint reports is a byte range into the original text of
+//! one file. Lines and columns are derived here, in one place, so that every
+//! output format agrees on them (1-based lines, 1-based columns counted in
+//! characters, as rustc does).
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Identifies a file for the whole run. Assigned once, at discovery, so that
+/// findings from different worker threads can name files without sharing text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Span {
+            file,
+            start: range.start,
+            end: range.end,
+        }
+    }
+
+    /// The smallest span covering both (which must be in the same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A file's text with the path it is displayed under.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as the user would write it: relative to the working
+    /// directory when the file is below it.
+    pub display: String,
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and 1-based column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: PathBuf, display: String, text: String) -> Self {
+        let line_starts = line_starts(&text);
+        SourceFile {
+            id,
+            display,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset. Offsets past the end or inside a
+    /// multi-byte character are clamped to the nearest valid position.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_index];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        LineCol {
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// The text of a span, clamped to valid boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, span.end.min(self.text.len())).max(start);
+        &self.text[start..end]
+    }
+}
+
+/// Byte offsets where lines start. A line ends at `\n`, or at a `\r` that is
+/// not followed by `\n` (old Mac line endings), as rustc counts them.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), "a.rs".into(), "a.rs".into(), text.into())
+    }
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        let f = file("fn a() {}\nlet é = 1;\r\nx\ry");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(10), LineCol { line: 2, column: 1 });
+        // `=` comes after the two-byte `é`: column counts characters.
+        assert_eq!(f.line_col(17), LineCol { line: 2, column: 7 });
+        assert_eq!(f.line_col(23), LineCol { line: 3, column: 1 });
+        assert_eq!(f.line_col(25), LineCol { line: 4, column: 1 });
+        assert_eq!(f.line_col(1000).line, 4);
+    }
+
+    #[test]
+    fn offsets_inside_a_character_are_clamped() {
+        let f = file("é");
+        assert_eq!(f.line_col(1), LineCol { line: 1, column: 1 });
+        assert_eq!(f.slice(Span::new(FileId(0), 1..2)), "é");
+    }
+}
