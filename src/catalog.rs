@@ -102,14 +102,19 @@ mod tests {
     fn builtin_memoizers_parse_and_resolve() {
         let memoizers = Memoizers::new(&["my::memo".to_string()]);
         assert_eq!(
-            memoizers.by_path("cached::proc_macro::cached").unwrap().name,
+            memoizers
+                .by_path("cached::proc_macro::cached")
+                .unwrap()
+                .name,
             "cached"
         );
-        assert!(memoizers.by_path("cached::proc_macro::once").unwrap().bounded);
-        assert_eq!(
-            memoizers.by_path("my::memo").unwrap().family,
-            Family::User
+        assert!(
+            memoizers
+                .by_path("cached::proc_macro::once")
+                .unwrap()
+                .bounded
         );
+        assert_eq!(memoizers.by_path("my::memo").unwrap().family, Family::User);
         assert!(memoizers.by_path("std::println").is_none());
     }
 }

@@ -327,7 +327,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -395,7 +398,11 @@ mod tests {
     #[test]
     fn unknown_keys_name_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), CONFIG_FILE_NAME, "exclude = []\nfrobnicate = 1\n");
+        let path = write(
+            dir.path(),
+            CONFIG_FILE_NAME,
+            "exclude = []\nfrobnicate = 1\n",
+        );
         let error = Config::load(&path).unwrap_err();
         assert_eq!(error.location, Some((2, 1)));
         assert!(error.message.contains("frobnicate"), "{}", error.message);
@@ -409,7 +416,11 @@ mod tests {
         assert_eq!(error.location.map(|l| l.0), Some(2));
         assert!(error.message.contains("loud"), "{}", error.message);
 
-        let path = write(dir.path(), CONFIG_FILE_NAME, "[rules]\n\nML999 = \"warn\"\n");
+        let path = write(
+            dir.path(),
+            CONFIG_FILE_NAME,
+            "[rules]\n\nML999 = \"warn\"\n",
+        );
         let error = Config::load(&path).unwrap_err();
         assert_eq!(error.location, Some((3, 1)));
         assert!(error.message.contains("unknown rule `ML999`"));
@@ -429,7 +440,7 @@ mod tests {
         );
         std::fs::create_dir_all(dir.path().join("src/gen")).unwrap();
         let config = Config::discover(&dir.path().join("src")).unwrap();
-        assert!(config.origin.unwrap().ends_with("Cargo.toml"));
+        assert!(config.origin.as_ref().unwrap().ends_with("Cargo.toml"));
         assert!(config.is_excluded(&dir.path().join("gen/a.rs")));
         assert!(!config.is_excluded(&dir.path().join("src/gen/a.rs")));
     }

@@ -191,7 +191,12 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
     discovery
 }
 
-fn walk_dir(root: &Path, config: &Config, found: &mut Vec<PathBuf>, failures: &mut Vec<(PathBuf, String)>) {
+fn walk_dir(
+    root: &Path,
+    config: &Config,
+    found: &mut Vec<PathBuf>,
+    failures: &mut Vec<(PathBuf, String)>,
+) {
     let filter_config = config.clone();
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(true)
@@ -237,8 +242,12 @@ fn walk_error(error: &ignore::Error) -> Option<(PathBuf, String)> {
             };
             Some((path.clone(), format!("cannot read: {message}")))
         }
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
-        ignore::Error::Loop { child, .. } => Some((child.clone(), "symbolic link loop".to_string())),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Loop { child, .. } => {
+            Some((child.clone(), "symbolic link loop".to_string()))
+        }
         _ => None,
     }
 }
@@ -289,7 +298,8 @@ impl ManifestCache {
                             .map(|span| {
                                 let before = &text[..span.start.min(text.len())];
                                 let line = before.matches('\n').count() + 1;
-                                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                                let column =
+                                    before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
                                 format!(":{line}:{column}")
                             })
                             .unwrap_or_default();
@@ -329,7 +339,8 @@ impl ManifestCache {
             } else {
                 None
             };
-            self.packages.insert(ancestor.to_path_buf(), package.clone());
+            self.packages
+                .insert(ancestor.to_path_buf(), package.clone());
             if package.is_some() {
                 return package;
             }
@@ -358,7 +369,11 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
         .package
         .as_ref()
         .and_then(|p| p.name.clone())
-        .unwrap_or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        .unwrap_or_else(|| {
+            dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
     let crate_name = package_name.replace('-', "_");
     let mut targets = Vec::new();
     let mut push = |name: String, root: PathBuf, is_lib: bool| {
@@ -373,13 +388,20 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
     };
 
     let lib = manifest.lib.as_ref();
-    let lib_name = lib.and_then(|l| l.name.clone()).unwrap_or_else(|| crate_name.clone());
-    let lib_path = lib.and_then(|l| l.path.clone()).unwrap_or_else(|| "src/lib.rs".to_string());
+    let lib_name = lib
+        .and_then(|l| l.name.clone())
+        .unwrap_or_else(|| crate_name.clone());
+    let lib_path = lib
+        .and_then(|l| l.path.clone())
+        .unwrap_or_else(|| "src/lib.rs".to_string());
     push(lib_name, dir.join(lib_path), true);
     push(crate_name.clone(), dir.join("src/main.rs"), false);
     for bin in &manifest.bin {
         let name = bin.name.clone().unwrap_or_else(|| crate_name.clone());
-        let path = bin.path.clone().unwrap_or_else(|| format!("src/bin/{name}.rs"));
+        let path = bin
+            .path
+            .clone()
+            .unwrap_or_else(|| format!("src/bin/{name}.rs"));
         push(name, dir.join(path), false);
     }
     for folder in ["src/bin", "examples", "tests", "benches"] {
@@ -389,7 +411,10 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
         let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for path in entries {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if path.extension().is_some_and(|e| e == "rs") {
                 push(stem, path, false);
             } else if path.join("main.rs").is_file() {
@@ -397,6 +422,10 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
             }
         }
     }
-    push("build_script_build".to_string(), dir.join("build.rs"), false);
+    push(
+        "build_script_build".to_string(),
+        dir.join("build.rs"),
+        false,
+    );
     targets
 }

@@ -1,0 +1,18 @@
+//! memolint: a static analyzer for memoization in Rust.
+//!
+//! The crate is a pipeline with data flowing one way (see `ARCHITECTURE.md`):
+//! [`discover`] → [`parse`] → [`index`] → [`analyze`] → [`rules`] →
+//! [`report`]. [`pipeline`] drives it; [`cli`] is the command line on top.
+
+pub mod analyze;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod index;
+pub mod parse;
+pub mod pipeline;
+pub mod report;
+pub mod rules;
+pub mod source;

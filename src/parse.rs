@@ -26,7 +26,8 @@ pub fn load_and_parse(files: &[(FileId, std::path::PathBuf, String)]) -> Loaded 
     for (id, path, display) in files {
         match load_one(*id, path, display) {
             Ok(parsed) => loaded.parsed.push(parsed),
-            Err((source, failure)) => {
+            Err(failed) => {
+                let (source, failure) = *failed;
                 loaded.failures.push(failure);
                 loaded.failed_sources.push(source);
             }
@@ -39,19 +40,22 @@ fn load_one(
     id: FileId,
     path: &std::path::Path,
     display: &str,
-) -> Result<ParsedFile, (SourceFile, FileFailure)> {
+) -> Result<ParsedFile, Box<(SourceFile, FileFailure)>> {
     let source = |text: String| SourceFile::new(id, path.to_path_buf(), display.to_string(), text);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            return Err((
+            return Err(Box::new((
                 source(String::new()),
                 FileFailure {
                     file: id,
                     offset: None,
-                    message: format!("cannot read file: {}", crate::discover::io_error_text(&error)),
+                    message: format!(
+                        "cannot read file: {}",
+                        crate::discover::io_error_text(&error)
+                    ),
                 },
-            ))
+            )))
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -60,20 +64,24 @@ fn load_one(
             let offset = error.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
             // The lossy text has the same bytes up to `offset`.
-            return Err((
+            return Err(Box::new((
                 source(lossy),
                 FileFailure {
                     file: id,
                     offset: Some(offset),
                     message: "file is not valid UTF-8".to_string(),
                 },
-            ));
+            )));
         }
     };
     let offset = skipped_prefix(&text);
     match syn::parse_str::<syn::File>(&text[offset..]) {
         Ok(mut ast) => {
-            if offset > 0 && text[..offset].trim_start_matches('\u{feff}').starts_with("#!") {
+            if offset > 0
+                && text[..offset]
+                    .trim_start_matches('\u{feff}')
+                    .starts_with("#!")
+            {
                 ast.shebang = Some(text[..offset].trim_start_matches('\u{feff}').to_string());
             }
             Ok(ParsedFile {
@@ -84,14 +92,14 @@ fn load_one(
         }
         Err(error) => {
             let start = error.span().byte_range().start + offset;
-            Err((
+            Err(Box::new((
                 source(text),
                 FileFailure {
                     file: id,
                     offset: Some(start),
                     message: format!("cannot parse: {error}"),
                 },
-            ))
+            )))
         }
     }
 }

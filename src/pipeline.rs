@@ -103,7 +103,9 @@ pub fn run(options: &Options) -> Outcome {
                 .collect()
         }),
         Err(error) => {
-            outcome.errors.push(format!("cannot start worker threads: {error}"));
+            outcome
+                .errors
+                .push(format!("cannot start worker threads: {error}"));
             return outcome;
         }
     };
@@ -115,7 +117,9 @@ pub fn run(options: &Options) -> Outcome {
         }
         outcome.errors.extend(result.errors);
     }
-    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.findings.dedup();
     outcome
 }
@@ -130,7 +134,8 @@ struct UnitResult {
 /// Checks a unit; a panic (a bug) is reported as an internal error naming
 /// the unit instead of taking the run down.
 fn check_unit_guarded(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResult {
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| check_unit(unit, discovery, options)));
+    let result =
+        std::panic::catch_unwind(AssertUnwindSafe(|| check_unit(unit, discovery, options)));
     // Every syn span of this unit is gone now; free proc-macro2's
     // per-thread source map so that memory follows the largest unit, not
     // the whole run.
@@ -141,7 +146,10 @@ fn check_unit_guarded(unit: &Unit, discovery: &Discovery, options: &Options) -> 
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        let first = unit.files.first().map(|id| discovery.display[id.0 as usize].clone());
+        let first = unit
+            .files
+            .first()
+            .map(|id| discovery.display[id.0 as usize].clone());
         UnitResult {
             findings: Vec::new(),
             sources: Vec::new(),
@@ -159,7 +167,11 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .iter()
         .map(|id| {
             let i = id.0 as usize;
-            (*id, discovery.files[i].clone(), discovery.display[i].clone())
+            (
+                *id,
+                discovery.files[i].clone(),
+                discovery.display[i].clone(),
+            )
         })
         .collect();
     let loaded = parse::load_and_parse(&files);
@@ -193,7 +205,11 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .flat_map(|f| {
             std::iter::once(f.primary.span.file)
                 .chain(f.labels.iter().map(|l| l.span.file))
-                .chain(f.fix.iter().flat_map(|fix| fix.edits.iter().map(|e| e.span.file)))
+                .chain(
+                    f.fix
+                        .iter()
+                        .flat_map(|fix| fix.edits.iter().map(|e| e.span.file)),
+                )
         })
         .collect();
     wanted.sort();
@@ -238,7 +254,11 @@ fn run_rules(cx: &Context<'_, '_>, options: &Options) -> Vec<Finding> {
         for mut finding in out {
             // A rule lowers a finding's level (a cache with a TTL) by
             // emitting it below the rule's default; keep that step.
-            finding.level = if finding.level < default { level.lowered() } else { level };
+            finding.level = if finding.level < default {
+                level.lowered()
+            } else {
+                level
+            };
             if finding.level != Level::Allow {
                 findings.push(finding);
             }
@@ -256,7 +276,12 @@ fn effective_level(rule: &dyn Rule, cx: &Context<'_, '_>, options: &Options) -> 
     if named(&options.ignore) {
         return Level::Allow;
     }
-    let configured = cx.config.levels.get(meta.code).copied().unwrap_or(meta.default_level);
+    let configured = cx
+        .config
+        .levels
+        .get(meta.code)
+        .copied()
+        .unwrap_or(meta.default_level);
     if options.select.is_empty() {
         return configured;
     }

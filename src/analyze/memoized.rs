@@ -73,7 +73,8 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
         let scope = index.scope_of(function.id);
         let file = index.file_of(function);
         for attr in function.attrs {
-            let Some(memoizer) = resolve_attribute(index, function.id, &scope, attr, memoizers) else {
+            let Some(memoizer) = resolve_attribute(index, function.id, &scope, attr, memoizers)
+            else {
                 continue;
             };
             let attribute = &memoizers.attributes[memoizer];
@@ -81,7 +82,9 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
             let bound = size_bound(attribute, &options);
             let ttl = options
                 .iter()
-                .find(|o| attribute.ttl_options.contains(&o.name) && o.value.as_deref() != Some("false"))
+                .find(|o| {
+                    attribute.ttl_options.contains(&o.name) && o.value.as_deref() != Some("false")
+                })
                 .cloned();
             out.push(Memoized {
                 function: function.id,
@@ -108,7 +111,12 @@ fn resolve_attribute(
     memoizers: &Memoizers,
 ) -> Option<usize> {
     let path = attr.path();
-    let position = |full: &str| memoizers.attributes.iter().position(|a| a.paths.iter().any(|p| p == full));
+    let position = |full: &str| {
+        memoizers
+            .attributes
+            .iter()
+            .position(|a| a.paths.iter().any(|p| p == full))
+    };
     if let Some(full) = scope.resolve_macro(path) {
         if let Some(found) = position(&full) {
             return Some(found);
@@ -162,10 +170,7 @@ fn parse_options(file: &ParsedFile, attr: &syn::Attribute) -> Vec<AttrOption> {
         .iter()
         .map(|option| AttrOption {
             name: option.name.to_string(),
-            value: option
-                .value
-                .as_ref()
-                .map(crate::index::tokens_text),
+            value: option.value.as_ref().map(crate::index::tokens_text),
             span: match &option.value {
                 Some(value) => file.span(option.name.span()).to(file.span(value.span())),
                 None => file.span(option.name.span()),
@@ -182,7 +187,10 @@ fn size_bound(attribute: &MemoizerAttribute, options: &[AttrOption]) -> SizeBoun
     if has(&attribute.size_options) {
         return SizeBound::Bounded;
     }
-    if attribute.family == Family::User || has(&attribute.store_options) || has(&attribute.unbounded_options) {
+    if attribute.family == Family::User
+        || has(&attribute.store_options)
+        || has(&attribute.unbounded_options)
+    {
         return SizeBound::Unknown;
     }
     SizeBound::Unbounded

@@ -142,7 +142,9 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                 for (name, path, glob) in imports {
                     let full = Scope::of_fn(index, parent).absolutize_use(&path);
                     if !glob && name != "_" {
-                        index.fns[parent.0 as usize].local_imports.insert(name, full);
+                        index.fns[parent.0 as usize]
+                            .local_imports
+                            .insert(name, full);
                     }
                 }
             }
@@ -152,7 +154,15 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                 } else {
                     StaticKind::Static
                 };
-                let id = push_static(index, module, Some(parent), s.ident.to_string(), kind, tokens_text(&s.ty), span);
+                let id = push_static(
+                    index,
+                    module,
+                    Some(parent),
+                    s.ident.to_string(),
+                    kind,
+                    tokens_text(&s.ty),
+                    span,
+                );
                 index.fns[parent.0 as usize]
                     .local_statics
                     .insert(s.ident.to_string(), id);
@@ -226,7 +236,10 @@ impl<'ast> Visit<'ast> for Locals<'_, '_> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let annotated = match &local.pat {
             syn::Pat::Type(pat_type) => match &*pat_type.pat {
-                syn::Pat::Ident(ident) => Some((ident.ident.to_string(), self.scope.resolve_type(&pat_type.ty))),
+                syn::Pat::Ident(ident) => Some((
+                    ident.ident.to_string(),
+                    self.scope.resolve_type(&pat_type.ty),
+                )),
                 _ => None,
             },
             _ => None,
@@ -235,10 +248,9 @@ impl<'ast> Visit<'ast> for Locals<'_, '_> {
             Some((name, ty)) => self.bind(name, ty),
             None => {
                 if let syn::Pat::Ident(ident) = &local.pat {
-                    let ty = local
-                        .init
-                        .as_ref()
-                        .and_then(|init| infer_type(self.index, &self.scope, &self.names, &init.expr));
+                    let ty = local.init.as_ref().and_then(|init| {
+                        infer_type(self.index, &self.scope, &self.names, &init.expr)
+                    });
                     self.bind(ident.ident.to_string(), ty);
                 } else {
                     self.visit_pat(&local.pat);
@@ -319,7 +331,9 @@ fn infer_type(
                 scope.absolute(&segs)?
             };
             let (last, ty) = full.split_last()?;
-            let is_type = ty.last().is_some_and(|t| t.starts_with(|c: char| c.is_uppercase()));
+            let is_type = ty
+                .last()
+                .is_some_and(|t| t.starts_with(|c: char| c.is_uppercase()));
             (is_type && CONSTRUCTORS.contains(&last.as_str())).then(|| ty.to_vec())
         }
         _ => None,
@@ -344,7 +358,9 @@ impl BodyVisitor<'_, '_> {
     fn is_local(&self, path: &syn::Path) -> bool {
         path.leading_colon.is_none()
             && path.segments.len() == 1
-            && self.locals.contains_key(&path.segments[0].ident.to_string())
+            && self
+                .locals
+                .contains_key(&path.segments[0].ident.to_string())
     }
 
     /// The static a path expression names, if any.
@@ -365,7 +381,11 @@ impl BodyVisitor<'_, '_> {
         let Some(ty) = infer_type(self.index, &self.scope, &self.locals, receiver) else {
             return Target::Unknown;
         };
-        let is_local_type = self.index.crates.iter().any(|c| Some(&c.name) == ty.first());
+        let is_local_type = self
+            .index
+            .crates
+            .iter()
+            .any(|c| Some(&c.name) == ty.first());
         if is_local_type {
             return match self.index.methods_of(&ty, name) {
                 [only] => Target::Fn(*only),

@@ -21,9 +21,8 @@ mod modules;
 mod scope;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 
 pub use body::{CallKind, CallSite, StaticUse};
 pub use modules::CrateTarget;
@@ -72,8 +71,6 @@ pub struct Module<'a> {
     pub file: usize,
     pub parent: Option<ModuleId>,
     pub items: &'a [syn::Item],
-    /// Where `mod x;` declared in this module looks for `x.rs`.
-    pub(crate) child_dir: PathBuf,
     /// Named items declared here.
     pub(crate) children: HashMap<String, ModuleId>,
     pub(crate) fns: HashMap<String, FnId>,

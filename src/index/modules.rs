@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    tokens_text,
-    CrateRoot, FnDef, FnId, FnOwner, Index, Module, ModuleId, StaticDef, StaticId, StaticKind,
+    tokens_text, CrateRoot, FnDef, FnId, FnOwner, Index, Module, ModuleId, StaticDef, StaticId,
+    StaticKind,
 };
 use crate::index::scope::{flatten_use_tree, Scope};
 
@@ -47,7 +47,16 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
             continue;
         }
         assigned[file] = true;
-        let module = add_file_module(index, &by_path, &mut assigned, &target.name, vec![], file, None, false);
+        let module = add_file_module(
+            index,
+            &by_path,
+            &mut assigned,
+            &target.name,
+            vec![],
+            file,
+            None,
+            false,
+        );
         index.crates.push(CrateRoot {
             name: target.name.clone(),
             module,
@@ -58,7 +67,12 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
     // Files no `mod` declaration reached, shallowest first so that a
     // `mod.rs` claims its children before they are placed on their own.
     let mut orphans: Vec<usize> = (0..files.len()).filter(|&i| !assigned[i]).collect();
-    orphans.sort_by_key(|&i| (files[i].source.path.components().count(), files[i].source.path.clone()));
+    orphans.sort_by_key(|&i| {
+        (
+            files[i].source.path.components().count(),
+            files[i].source.path.clone(),
+        )
+    });
     for file in orphans {
         if assigned[file] {
             continue;
@@ -66,7 +80,16 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
         assigned[file] = true;
         let path = &files[file].source.path;
         let (crate_name, module_path) = guess_module(path, targets);
-        let module = add_file_module(index, &by_path, &mut assigned, &crate_name, module_path, file, None, true);
+        let module = add_file_module(
+            index,
+            &by_path,
+            &mut assigned,
+            &crate_name,
+            module_path,
+            file,
+            None,
+            true,
+        );
         if !index.crates.iter().any(|c| c.name == crate_name) {
             index.crates.push(CrateRoot {
                 name: crate_name,
@@ -139,7 +162,6 @@ fn add_module<'a>(
         file,
         parent,
         items,
-        child_dir: child_dir.clone(),
         children: HashMap::new(),
         fns: HashMap::new(),
         types: HashMap::new(),
@@ -149,7 +171,12 @@ fn add_module<'a>(
         orphan,
     });
     let files = index.files;
-    let file_dir = files[file].source.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let file_dir = files[file]
+        .source
+        .path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
     for item in items {
         let syn::Item::Mod(item_mod) = item else {
             continue;
@@ -164,13 +191,25 @@ fn add_module<'a>(
                 None => child_dir.join(&name),
             };
             Some(add_module(
-                index, by_path, assigned, crate_name, child_path, file, Some(id), inline_items, dir,
+                index,
+                by_path,
+                assigned,
+                crate_name,
+                child_path,
+                file,
+                Some(id),
+                inline_items,
+                dir,
                 orphan,
             ))
         } else {
             let candidates = match &path_attr {
                 Some(p) => {
-                    let base = if parent.is_none() || child_dir == file_dir { &file_dir } else { &child_dir };
+                    let base = if parent.is_none() || child_dir == file_dir {
+                        &file_dir
+                    } else {
+                        &child_dir
+                    };
                     vec![base.join(p)]
                 }
                 None => vec![
@@ -271,7 +310,10 @@ fn guess_module(path: &Path, targets: &[CrateTarget]) -> (String, Vec<String>) {
         .components()
         .filter_map(|c| c.as_os_str().to_str().map(|s| s.replace('-', "_")))
         .collect();
-    if module_path.last().is_some_and(|last| last == "mod" || last == "lib" || last == "main") {
+    if module_path
+        .last()
+        .is_some_and(|last| last == "mod" || last == "lib" || last == "main")
+    {
         module_path.pop();
     }
     (owner.name.clone(), module_path)
@@ -312,7 +354,9 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                         Some(&item_fn.block),
                         item_span(index, m, item),
                     );
-                    index.modules[m].fns.insert(item_fn.sig.ident.to_string(), id);
+                    index.modules[m]
+                        .fns
+                        .insert(item_fn.sig.ident.to_string(), id);
                 }
                 syn::Item::Struct(s) => {
                     index.modules[m].types.insert(s.ident.to_string(), ());
@@ -336,7 +380,15 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                         StaticKind::Static
                     };
                     let span = item_span(index, m, item);
-                    push_static(index, module_id, None, s.ident.to_string(), kind, tokens_text(&s.ty), span);
+                    push_static(
+                        index,
+                        module_id,
+                        None,
+                        s.ident.to_string(),
+                        kind,
+                        tokens_text(&s.ty),
+                        span,
+                    );
                 }
                 syn::Item::Macro(item_macro) => {
                     let span = item_span(index, m, item);

@@ -256,9 +256,7 @@ impl<'i, 'a> Scope<'i, 'a> {
         };
         let module = self.index.module(self.module);
         match first.as_str() {
-            "crate" | "self" | "super" => {
-                self.absolute(path).unwrap_or_else(|| path.to_vec())
-            }
+            "crate" | "self" | "super" => self.absolute(path).unwrap_or_else(|| path.to_vec()),
             name if declares(module, name) => {
                 let mut full = module.full_path();
                 full.extend(path.iter().cloned());
@@ -276,7 +274,12 @@ fn declares(module: &super::Module<'_>, name: &str) -> bool {
         || module.statics.contains_key(name)
 }
 
-fn lookup_in_module(index: &Index<'_>, module: ModuleId, name: &str, depth: usize) -> Option<Vec<String>> {
+fn lookup_in_module(
+    index: &Index<'_>,
+    module: ModuleId,
+    name: &str,
+    depth: usize,
+) -> Option<Vec<String>> {
     const MAX_GLOB_DEPTH: usize = 8;
     let m = index.module(module);
     if declares(m, name) {

@@ -57,7 +57,9 @@ impl Rule for UnboundedMemoCache {
             let file = cx.index.file_of(function);
             let keys: Vec<String> = key_params
                 .iter()
-                .map(|p| crate::index::tokens_text(&*p.pat) + ": " + &crate::index::tokens_text(&*p.ty))
+                .map(|p| {
+                    crate::index::tokens_text(&*p.pat) + ": " + &crate::index::tokens_text(&*p.ty)
+                })
                 .collect();
             let (bound_option, example) = match attribute.family {
                 Family::Memoize => ("Capacity", "#[memoize(Capacity: 1024)]".to_string()),
@@ -88,7 +90,8 @@ impl Rule for UnboundedMemoCache {
             }
             if memoized.ttl.is_some() {
                 f.notes.push(
-                    "a time-to-live expires entries but does not bound how many are live at once".to_string(),
+                    "a time-to-live expires entries but does not bound how many are live at once"
+                        .to_string(),
                 );
             }
             f.help = Some(format!(

@@ -92,7 +92,12 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
 
 /// A finding of `meta`'s rule at its default level; the pipeline sets the
 /// configured level afterwards.
-pub fn finding(meta: &'static RuleMeta, primary: Span, label: impl Into<String>, message: impl Into<String>) -> Finding {
+pub fn finding(
+    meta: &'static RuleMeta,
+    primary: Span,
+    label: impl Into<String>,
+    message: impl Into<String>,
+) -> Finding {
     Finding {
         code: meta.code,
         name: meta.name,
@@ -126,10 +131,17 @@ mod tests {
         for rule in all() {
             let meta = rule.meta();
             let title = format!("# {} {}", meta.code, meta.name);
-            assert!(meta.doc.starts_with(&title), "{} must start with `{title}`", meta.code);
+            assert!(
+                meta.doc.starts_with(&title),
+                "{} must start with `{title}`",
+                meta.code
+            );
             let mut last = 0;
             for section in SECTIONS {
-                let at = meta.doc.find(section).unwrap_or_else(|| panic!("{} lacks `{section}`", meta.code));
+                let at = meta
+                    .doc
+                    .find(section)
+                    .unwrap_or_else(|| panic!("{} lacks `{section}`", meta.code));
                 assert!(at > last, "{}: `{section}` is out of order", meta.code);
                 last = at;
             }
@@ -142,7 +154,10 @@ mod tests {
             let meta = rule.meta();
             assert!(std::ptr::eq(find(meta.code).unwrap().meta(), meta));
             assert!(std::ptr::eq(find(meta.name).unwrap().meta(), meta));
-            assert!(std::ptr::eq(find(&meta.code.to_lowercase()).unwrap().meta(), meta));
+            assert!(std::ptr::eq(
+                find(&meta.code.to_lowercase()).unwrap().meta(),
+                meta
+            ));
         }
         assert!(find("ML999").is_none());
     }
