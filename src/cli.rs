@@ -15,11 +15,13 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{self, StandardStream, WriteColor};
 
+use crate::baseline::Baseline;
 use crate::config::{CONFIG_FILE_NAME, INIT_TEMPLATE};
 use crate::diagnostic::Level;
 use crate::pipeline::{self, Options, Outcome};
 use crate::report::{self, Format};
 use crate::rules;
+use crate::suppress;
 
 /// Static analysis of memoization in Rust: stale caches, unbounded caches
 /// and missed memoization.
@@ -58,6 +60,31 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long, conflicts_with_all = ["add_suppressions", "write_baseline"])]
+    statistics: bool,
+    /// Exit 0 even when findings fail the run (errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file and exit.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "add_suppressions"])]
+    write_baseline: Option<PathBuf>,
+    /// Insert a `// memolint: allow(CODE) -- REASON` comment above every
+    /// current finding and exit.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    add_suppressions: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +154,16 @@ pub fn main(args: impl IntoIterator<Item = OsString>, invocation: Invocation) ->
 
 fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     let common = &args.common;
+    if args.statistics && matches!(common.format, Format::Sarif | Format::Github) {
+        eprintln!(
+            "error: --statistics prints a table (or JSON with --format json), not {}",
+            format_name(common.format)
+        );
+        return ExitCode::from(2);
+    }
+    // A baseline that cannot be read is an error (exit 2), but the check
+    // still runs and reports everything, as for any other error.
+    let baseline = args.baseline.as_deref().map(Baseline::load);
     let paths = if args.paths.is_empty() {
         vec![default_root(invocation)]
     } else {
@@ -139,25 +176,168 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
         select: common.select.clone(),
         ignore: common.ignore.clone(),
     };
-    let outcome = pipeline::run(&options);
-    let mut stdout = StandardStream::stdout(color_choice(common.color, io::stdout().is_terminal()));
+    let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
 
-    if let Err(error) = report::render(common.format, &outcome, &mut stdout) {
-        if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {error}");
-            return ExitCode::from(2);
-        }
+    if let Some(reason) = &args.add_suppressions {
+        return add_suppressions(&outcome, reason, common, &mut stderr);
     }
-    let _ = stdout.flush();
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&outcome, path, common, &mut stderr);
+    }
+    let mut baseline_summary = None;
+    match baseline {
+        Some(Ok(baseline)) => baseline_summary = Some(baseline.apply(&mut outcome)),
+        Some(Err(error)) => outcome.errors.push(error),
+        None => {}
+    }
+
+    let rendered = match &args.output {
+        Some(path) => render_to_file(&args, &outcome, path),
+        None => {
+            let mut stdout =
+                StandardStream::stdout(color_choice(common.color, io::stdout().is_terminal()));
+            let result = render_report(&args, &outcome, &mut stdout);
+            let _ = stdout.flush();
+            match result {
+                Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the report: {error}"))
+                }
+                _ => Ok(()),
+            }
+        }
+    };
+    if let Err(error) = rendered {
+        outcome.errors.push(error);
+    }
     report_problems(&outcome, common, &mut stderr);
+    if let (Some(summary), false) = (&baseline_summary, common.quiet) {
+        let _ = writeln!(stderr, "{summary}");
+    }
+    if args.exit_zero && outcome.errors.is_empty() {
+        return ExitCode::SUCCESS;
+    }
     exit_code(&outcome, common.deny_warnings)
+}
+
+fn render_report(args: &CheckArgs, outcome: &Outcome, out: &mut dyn WriteColor) -> io::Result<()> {
+    if args.statistics {
+        report::render_statistics(args.common.format, outcome, out)
+    } else {
+        report::render(args.common.format, outcome, out)
+    }
+}
+
+/// `--output FILE`: the report goes to a file, without colours unless
+/// `--color always` asks for them.
+fn render_to_file(args: &CheckArgs, outcome: &Outcome, path: &Path) -> Result<(), String> {
+    let bytes = if args.common.color == ColorArg::Always {
+        let mut out = termcolor::Ansi::new(Vec::new());
+        render_report(args, outcome, &mut out).map(|()| out.into_inner())
+    } else {
+        let mut out = termcolor::NoColor::new(Vec::new());
+        render_report(args, outcome, &mut out).map(|()| out.into_inner())
+    };
+    bytes
+        .and_then(|bytes| std::fs::write(path, bytes))
+        .map_err(|error| {
+            format!(
+                "cannot write the report to {}: {}",
+                path.display(),
+                crate::discover::io_error_text(&error)
+            )
+        })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Human => "human",
+        Format::Short => "short",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+    }
+}
+
+/// `--add-suppressions[=REASON]`: comments above every finding, then a
+/// count on stderr.
+fn add_suppressions(
+    outcome: &Outcome,
+    reason: &str,
+    common: &CommonArgs,
+    stderr: &mut StandardStream,
+) -> ExitCode {
+    let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+    let added = suppress::insert::add_suppressions(outcome, reason);
+    let mut errors = outcome.errors.clone();
+    errors.extend(added.errors.iter().cloned());
+    for error in &errors {
+        print_tagged(stderr, termcolor::Color::Red, "error", error);
+    }
+    if !common.quiet {
+        for warning in outcome.warnings.iter().chain(&added.skipped) {
+            print_tagged(stderr, termcolor::Color::Yellow, "warning", warning);
+        }
+        let _ = writeln!(stderr, "{}", added.summary());
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// `--write-baseline FILE`: record the findings, unless the run had errors
+/// (a baseline of an incomplete run would hide nothing and mislead).
+fn write_baseline(
+    outcome: &Outcome,
+    path: &Path,
+    common: &CommonArgs,
+    stderr: &mut StandardStream,
+) -> ExitCode {
+    let mut errors = outcome.errors.clone();
+    if errors.is_empty() {
+        match Baseline::from_findings(outcome, path).write(path) {
+            Ok(count) => {
+                if !common.quiet {
+                    let _ = writeln!(
+                        stderr,
+                        "wrote {} to {}",
+                        plural(count, "baseline entry", "baseline entries"),
+                        path.display()
+                    );
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    } else {
+        errors.push(format!(
+            "{} was not written because the run had errors",
+            path.display()
+        ));
+    }
+    for error in &errors {
+        print_tagged(stderr, termcolor::Color::Red, "error", error);
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Errors, warnings and the summary go to stderr so that stdout holds only
 /// findings.
 fn report_problems(outcome: &Outcome, common: &CommonArgs, stderr: &mut StandardStream) {
-    if !common.format.is_machine() {
+    if !common.format.reports_errors() {
         for error in &outcome.errors {
             print_tagged(stderr, termcolor::Color::Red, "error", error);
         }

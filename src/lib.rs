@@ -5,14 +5,18 @@
 //! [`report`]. [`pipeline`] drives it; [`cli`] is the command line on top.
 
 pub mod analyze;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fingerprint;
 pub mod index;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
+pub mod write_atomic;

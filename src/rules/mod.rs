@@ -4,6 +4,8 @@
 //! A rule reads the [`Context`] (the index and the analysis of one unit) and
 //! pushes findings; it knows nothing of output formats, levels from the
 //! configuration or suppressions, which the pipeline applies afterwards.
+//! (ML002 `unused-suppression` is judged by that suppression stage; its
+//! file holds its metadata and wording.)
 
 use crate::analyze::Analysis;
 use crate::config::Config;
@@ -12,6 +14,7 @@ use crate::index::{Index, ParsedFile};
 use crate::source::{FileId, Span};
 
 mod ml001_unparsable_file;
+pub(crate) mod ml002_unused_suppression;
 mod ml103_unbounded_memo_cache;
 
 /// Whether and how a rule's findings can be fixed.
@@ -78,6 +81,7 @@ pub trait Rule: Sync {
 pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &ml001_unparsable_file::UnparsableFile,
+        &ml002_unused_suppression::UnusedSuppression,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
     ]
 }
