@@ -32,7 +32,8 @@ impl Rule for UnusedSuppression {
     fn check(&self, _cx: &Context<'_, '_>, _out: &mut Vec<Finding>) {}
 }
 
-const HELP_MOVE: &str = "remove it, or put it at the end of the finding's line or on the line right above the finding or its item";
+const HELP_MOVE: &str =
+    "remove it (the fix does), or move it to the end of the finding's line or right above the finding or its item";
 
 /// Every rule the comment names is unused.
 pub(crate) fn unused(comment: Span, codes: &[&str], detached: bool, fix: Fix) -> Finding {

@@ -247,7 +247,21 @@ fn comment_removal(text: &str, directive: &Directive) -> std::ops::Range<usize> 
         .map_or(text.len(), |i| directive.comment.end + i + 1);
     let before = &text[line_start..directive.comment.start];
     if before.trim().is_empty() {
-        line_start..line_end
+        // Between two blank lines, take one of them too, so that the gap
+        // does not double.
+        let blank_above = text[..line_start]
+            .strip_suffix('\n')
+            .map(|above| above.trim_end_matches('\r'))
+            .is_some_and(|above| above.ends_with('\n') || above.is_empty());
+        let below_end = text[line_end..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + i + 1);
+        let blank_below = line_end < text.len() && text[line_end..below_end].trim().is_empty();
+        if blank_above && blank_below {
+            line_start..below_end
+        } else {
+            line_start..line_end
+        }
     } else {
         let code_end = line_start + before.trim_end().len();
         code_end..directive.comment.end

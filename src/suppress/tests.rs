@@ -173,6 +173,16 @@ fn an_unused_suppression_is_reported_with_a_fix_removing_its_line() {
 }
 
 #[test]
+fn removing_a_comment_between_blank_lines_keeps_one_blank_line() {
+    let text = "fn f() {}\n\n// memolint: allow(ML103)\n\nfn g() {}\n";
+    let run = run(text, &[]);
+    assert_eq!(fixed(text, &run.unused[0]), "fn f() {}\n\nfn g() {}\n");
+    let text = "// memolint: allow(ML103)\n\nfn g() {}\n";
+    let run = self::run(text, &[]);
+    assert_eq!(fixed(text, &run.unused[0]), "\nfn g() {}\n");
+}
+
+#[test]
 fn an_unused_trailing_suppression_fix_keeps_the_code() {
     let text = "fn f() { one(); } // memolint: allow(ML103)\n";
     let run = run(text, &[]);
