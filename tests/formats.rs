@@ -17,7 +17,10 @@ fn sarif(args: &[&str]) -> Value {
     let mut log: Value = serde_json::from_str(&run.stdout).expect("stdout is one JSON document");
     let sarif_run = &mut log["runs"][0];
     let root = format!("file://{}/", repo_root().display());
-    assert_eq!(sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    assert_eq!(
+        sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root.as_str()
+    );
     sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "[ROOT]".into();
     assert_eq!(
         sarif_run["tool"]["driver"]["version"],
@@ -30,6 +33,7 @@ fn sarif(args: &[&str]) -> Value {
         let id = rule["id"].as_str().unwrap().to_string();
         let doc = memolint::rules::find(&id).unwrap().meta().doc;
         assert_eq!(rule["help"]["markdown"], doc);
+        assert_eq!(rule["help"]["text"], doc);
         rule["help"] = format!("[rules/{id}-*.md]").into();
     }
     log
@@ -39,7 +43,9 @@ fn sarif(args: &[&str]) -> Value {
 fn demo_sarif_output() {
     let log = sarif(&["check", "fixtures/demo", "--format", "sarif"]);
     assert_eq!(log["version"], "2.1.0");
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     assert_eq!(rules.len(), memolint::rules::all().len());
     insta::assert_json_snapshot!(log);
 }
@@ -68,7 +74,10 @@ fn sarif_of_a_failed_run_says_so() {
         .as_str()
         .unwrap()
         .contains("no/such/dir"));
-    assert!(run.stderr.contains("no/such/dir"), "and on stderr for the log");
+    assert!(
+        run.stderr.contains("no/such/dir"),
+        "and on stderr for the log"
+    );
 }
 
 #[test]
@@ -91,7 +100,9 @@ fn github_output_escapes_paths_and_messages() {
     );
     // The message part keeps `:` and `,` but not line breaks.
     assert!(
-        run.stdout.contains("argument forever%0Ahelp: bound the cache, e.g. `#[cached(size = 1024)]`, so"),
+        run.stdout.contains(
+            "argument forever%0Ahelp: bound the cache, e.g. `#[cached(size = 1024)]`, so"
+        ),
         "{}",
         run.stdout
     );
@@ -99,8 +110,11 @@ fn github_output_escapes_paths_and_messages() {
     let run = memolint_in(dir.path(), &["check", "missing.rs", "--format", "github"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stdout.starts_with("::error title=memolint::missing.rs%3A ")
-            || run.stdout.starts_with("::error title=memolint::missing.rs: "),
+        run.stdout
+            .starts_with("::error title=memolint::missing.rs%3A ")
+            || run
+                .stdout
+                .starts_with("::error title=memolint::missing.rs: "),
         "{}",
         run.stdout
     );
@@ -114,7 +128,11 @@ fn deny_findings_are_github_errors() {
     ]);
     let run = memolint_in(dir.path(), &["check", "--format", "github"]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.starts_with("::error file=src/lib.rs,line=3,"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("::error file=src/lib.rs,line=3,"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -123,13 +141,25 @@ fn statistics_count_findings_per_rule() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
 
-    let run = memolint(&["check", "fixtures/suppressions", "--statistics", "--format", "json"]);
+    let run = memolint(&[
+        "check",
+        "fixtures/suppressions",
+        "--statistics",
+        "--format",
+        "json",
+    ]);
     let counts: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(counts[0]["code"], "ML002");
     assert_eq!(counts[0]["count"], 3);
     assert_eq!(counts[0]["fixable"], 2);
 
-    let run = memolint(&["check", "fixtures/demo", "--statistics", "--format", "sarif"]);
+    let run = memolint(&[
+        "check",
+        "fixtures/demo",
+        "--statistics",
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--statistics"), "{}", run.stderr);
 }
@@ -150,7 +180,10 @@ fn output_writes_the_report_to_a_file() {
     );
 
     // Human output in a file has no colours unless asked for.
-    let run = memolint_in(dir.path(), &["check", "-o", "report.txt", "--color", "auto"]);
+    let run = memolint_in(
+        dir.path(),
+        &["check", "-o", "report.txt", "--color", "auto"],
+    );
     assert_eq!(run.code, 0);
     let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
     assert!(report.starts_with("warning[ML103]"), "{report}");
@@ -159,7 +192,8 @@ fn output_writes_the_report_to_a_file() {
     let run = memolint_in(dir.path(), &["check", "--output", "no/such/dir/report.txt"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("cannot write the report to no/such/dir/report.txt"),
+        run.stderr
+            .contains("cannot write the report to no/such/dir/report.txt"),
         "{}",
         run.stderr
     );
@@ -168,7 +202,10 @@ fn output_writes_the_report_to_a_file() {
 #[test]
 fn exit_zero_passes_failing_findings_but_not_errors() {
     let dir = temp_tree(&[("src/lib.rs", UNBOUNDED)]);
-    assert_eq!(memolint_in(dir.path(), &["check", "--deny-warnings"]).code, 1);
+    assert_eq!(
+        memolint_in(dir.path(), &["check", "--deny-warnings"]).code,
+        1
+    );
     let run = memolint_in(dir.path(), &["check", "--deny-warnings", "--exit-zero"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("ML103"), "findings are still reported");
