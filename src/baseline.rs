@@ -279,6 +279,65 @@ mod tests {
         );
     }
 
+    fn finding(function: &str, message: &str) -> Finding {
+        use crate::diagnostic::{Label, Level};
+        use crate::source::{FileId, Span};
+        Finding {
+            code: "ML103",
+            name: "unbounded-memo-cache",
+            level: Level::Warn,
+            message: message.to_string(),
+            primary: Label::new(Span::new(FileId(0), 0..1), ""),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            function: Some(function.to_string()),
+            fix: None,
+        }
+    }
+
+    fn outcome(findings: Vec<Finding>) -> Outcome {
+        use crate::source::{FileId, SourceFile};
+        let path = PathBuf::from("/repo/src/a.rs");
+        let mut outcome = Outcome {
+            findings,
+            checked_files: vec![path.clone()],
+            ..Outcome::default()
+        };
+        outcome.sources.insert(SourceFile::new(
+            FileId(0),
+            path,
+            "src/a.rs".into(),
+            "x".into(),
+        ));
+        outcome
+    }
+
+    #[test]
+    fn matching_is_by_function_and_message_and_counts_duplicates() {
+        let path = Path::new("/repo/baseline.json");
+        let recorded = outcome(vec![
+            finding("c::f", "`f` reads the clock at line 3"),
+            finding("c::g", "`g` is unbounded"),
+            finding("c::g", "`g` is unbounded"),
+        ]);
+        let baseline = Baseline::from_findings(&recorded, path);
+        assert_eq!(baseline.entries[0].path, "src/a.rs");
+
+        let mut later = outcome(vec![
+            // Moved down: line numbers in messages do not matter.
+            finding("c::f", "`f` reads the clock at line 30"),
+            // New in the same function: a different message.
+            finding("c::f", "`f` reads an environment variable"),
+            // One of the two duplicates is gone.
+            finding("c::g", "`g` is unbounded"),
+        ]);
+        let applied = baseline.apply(&mut later);
+        assert_eq!((applied.baselined, applied.gone), (2, 1));
+        let left: Vec<&str> = later.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(left, vec!["`f` reads an environment variable"]);
+    }
+
     #[test]
     fn the_summary_says_both_numbers() {
         let applied = Applied {

@@ -345,6 +345,7 @@ exclude = []
 [rules]
 # Levels are "allow" (off), "warn" or "deny". Codes work as keys too.
 # unparsable-file = "warn"
+# unused-suppression = "warn"
 # unbounded-memo-cache = "warn"
 
 [sources]
