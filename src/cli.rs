@@ -73,10 +73,14 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Record the current findings in a baseline file and exit.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "add_suppressions"])]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["baseline", "add_suppressions"]
+    )]
     write_baseline: Option<PathBuf>,
     /// Insert a `// memolint: allow(CODE) -- REASON` comment above every
-    /// current finding and exit.
+    /// current finding (not in the --baseline, if one is given) and exit.
     #[arg(
         long,
         value_name = "REASON",
@@ -179,9 +183,6 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
 
-    if let Some(reason) = &args.add_suppressions {
-        return add_suppressions(&outcome, reason, common, &mut stderr);
-    }
     if let Some(path) = &args.write_baseline {
         return write_baseline(&outcome, path, common, &mut stderr);
     }
@@ -190,6 +191,10 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
         Some(Ok(baseline)) => baseline_summary = Some(baseline.apply(&mut outcome)),
         Some(Err(error)) => outcome.errors.push(error),
         None => {}
+    }
+    // After the baseline: with both, only new findings get a comment.
+    if let Some(reason) = &args.add_suppressions {
+        return add_suppressions(&outcome, reason, common, &mut stderr);
     }
 
     let rendered = match &args.output {
@@ -267,9 +272,18 @@ fn add_suppressions(
     common: &CommonArgs,
     stderr: &mut StandardStream,
 ) -> ExitCode {
+    let mut errors = outcome.errors.clone();
+    if !errors.is_empty() {
+        // The findings may be incomplete, or a bad baseline would not have
+        // hidden anything: editing files now would do what nobody asked.
+        errors.push("no suppressions were added because the run had errors".to_string());
+        for error in &errors {
+            print_tagged(stderr, termcolor::Color::Red, "error", error);
+        }
+        return ExitCode::from(2);
+    }
     let reason = Some(reason.trim()).filter(|r| !r.is_empty());
     let added = suppress::insert::add_suppressions(outcome, reason);
-    let mut errors = outcome.errors.clone();
     errors.extend(added.errors.iter().cloned());
     for error in &errors {
         print_tagged(stderr, termcolor::Color::Red, "error", error);

@@ -174,3 +174,47 @@ fn add_suppressions_without_reason() {
     );
     assert_eq!(short(dir.path()), "");
 }
+
+#[test]
+fn add_suppressions_skips_baselined_findings_and_refuses_after_errors() {
+    let text = caches(&[("", "old"), ("", "new")]);
+    let dir = temp_tree(&[("Cargo.toml", CARGO_TOML), ("src/lib.rs", &text)]);
+    // Baseline only `old`.
+    let only_old = caches(&[("", "old")]);
+    std::fs::write(dir.path().join("src/lib.rs"), &only_old).unwrap();
+    let run = memolint_in(dir.path(), &["check", "--write-baseline", "b.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(dir.path().join("src/lib.rs"), &text).unwrap();
+
+    let run = memolint_in(
+        dir.path(),
+        &["check", "--add-suppressions", "--baseline", "missing.json"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no suppressions were added because the run had errors"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap(),
+        text
+    );
+
+    let run = memolint_in(
+        dir.path(),
+        &["check", "--add-suppressions", "--baseline", "b.json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
+    assert_eq!(
+        written.matches("memolint: allow(ML103)").count(),
+        1,
+        "{written}"
+    );
+    assert!(
+        written.contains("// memolint: allow(ML103)\n#[cached]\npub fn new("),
+        "{written}"
+    );
+}
