@@ -36,7 +36,9 @@ impl Rule for UnboundedMemoCache {
             if memoized.bound != SizeBound::Unbounded {
                 continue;
             }
-            let Memoization::Attribute { memoizer, span, .. } = &memoized.how;
+            let Memoization::Attribute { memoizer, span, .. } = &memoized.how else {
+                continue;
+            };
             let attribute = &cx.analysis.memoizers.attributes[*memoizer];
             let function = cx.index.function(memoized.function);
             let key_params: Vec<&syn::PatType> = function

@@ -11,7 +11,10 @@ use crate::diagnostic::{Finding, Label, Level};
 use crate::index::{Index, ParsedFile};
 use crate::source::{FileId, Span};
 
+mod memo_effects;
 mod ml001_unparsable_file;
+mod ml101_nondeterministic_memoized;
+mod ml102_side_effect_memoized;
 mod ml103_unbounded_memo_cache;
 
 /// Whether and how a rule's findings can be fixed.
@@ -78,6 +81,8 @@ pub trait Rule: Sync {
 pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &ml001_unparsable_file::UnparsableFile,
+        &ml101_nondeterministic_memoized::NondeterministicMemoized,
+        &ml102_side_effect_memoized::SideEffectMemoized,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
     ]
 }
