@@ -280,3 +280,26 @@ fn loose_files_without_cargo_toml_are_checked() {
     );
     assert_eq!(run.stdout, "scripts/one.rs:3:1: ML103 `slow` is memoized with no size bound: its cache keeps every distinct argument forever\n");
 }
+
+#[test]
+fn stale_cache_fixture_human_output() {
+    let run = memolint(&[
+        "check",
+        "fixtures/ml101",
+        "--select",
+        "ML101,ML102",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 1, "ML101 is deny by default");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn rates_fixture_human_and_json_output() {
+    let run = memolint(&["check", "fixtures/rates", "--color", "never"]);
+    insta::assert_snapshot!("rates_human", run.stdout);
+    let run = memolint(&["check", "fixtures/rates", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("rates_json", document);
+}

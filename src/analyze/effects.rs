@@ -128,10 +128,14 @@ const INTERIOR_MUTABLE: &[&str] = &[
 impl Effects {
     /// Computes the effects of every function. `memo_tables` are statics
     /// that serve as some function's cache: reading one is not a source.
+    /// Effects do not propagate out of `memoized` functions: their callers
+    /// get a frozen value, and the memoized function itself is where the
+    /// problem is reported.
     pub fn compute(
         index: &Index<'_>,
         catalog: &SourceCatalog,
         memo_tables: &HashSet<StaticId>,
+        memoized: &HashSet<FnId>,
     ) -> Effects {
         let categories = catalog.categories.len();
         let global_state = catalog.category("global-state");
@@ -149,10 +153,17 @@ impl Effects {
             };
             for call in &function.calls {
                 if let Target::Fn(callee) = call.target {
-                    callers[callee.0 as usize].push((function.id, call.span));
+                    if !memoized.contains(&callee) {
+                        callers[callee.0 as usize].push((function.id, call.span));
+                    }
                 }
                 if let Some((found, what)) = classify_call(index, catalog, call) {
                     record(found.category, call.span, what);
+                }
+            }
+            for reference in &function.fn_refs {
+                if !memoized.contains(&reference.target) {
+                    callers[reference.target.0 as usize].push((function.id, reference.span));
                 }
             }
             for used in &function.static_uses {

@@ -34,7 +34,8 @@ impl Analysis {
         let sources = SourceCatalog::new(&config.sources);
         // A function's own cache is not global state it depends on.
         let memo_tables: HashSet<_> = memoized.iter().filter_map(|m| m.how.table()).collect();
-        let effects = Effects::compute(index, &sources, &memo_tables);
+        let memoized_fns: HashSet<_> = memoized.iter().map(|m| m.function).collect();
+        let effects = Effects::compute(index, &sources, &memo_tables, &memoized_fns);
         Analysis {
             memoizers,
             sources,

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
 
-pub use body::{CallKind, CallSite, StaticUse};
+pub use body::{CallKind, CallSite, FnRef, StaticUse};
 pub use modules::CrateTarget;
 pub use scope::Scope;
 
@@ -132,6 +132,8 @@ pub struct FnDef<'a> {
     pub name_span: Span,
     pub calls: Vec<CallSite>,
     pub static_uses: Vec<StaticUse>,
+    /// Crate functions named as values in the body.
+    pub fn_refs: Vec<FnRef>,
     /// Functions and imports declared in the body, by name.
     pub(crate) local_fns: HashMap<String, FnId>,
     pub(crate) local_imports: HashMap<String, Vec<String>>,

@@ -521,6 +521,7 @@ pub(super) fn push_fn<'a>(
         name_span,
         calls: Vec::new(),
         static_uses: Vec::new(),
+        fn_refs: Vec::new(),
         local_fns: HashMap::new(),
         local_imports: HashMap::new(),
         local_statics: HashMap::new(),

@@ -41,6 +41,9 @@ impl Rule for NondeterministicMemoized {
                         "its cache serves answers as old as its time-to-live (`{}`)",
                         option_text(ttl)
                     ),
+                    None if keeps_one_value(cx, memoized) => {
+                        "the first answer is kept for the life of the process".to_string()
+                    }
                     None => "its cache keeps serving the first answer for each key".to_string(),
                 };
                 let mut f = finding(
@@ -64,6 +67,17 @@ impl Rule for NondeterministicMemoized {
                 out.push(f);
             }
         }
+    }
+}
+
+/// `#[once]` and `OnceLock`-style caches hold a single value.
+fn keeps_one_value(cx: &Context<'_, '_>, memoized: &crate::analyze::Memoized) -> bool {
+    match &memoized.how {
+        Memoization::OnceCell { .. } => true,
+        Memoization::Attribute { memoizer, .. } => {
+            cx.analysis.memoizers.attributes[*memoizer].name == "once"
+        }
+        _ => false,
     }
 }
 
