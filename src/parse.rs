@@ -84,10 +84,12 @@ fn load_one(
             {
                 ast.shebang = Some(text[..offset].trim_start_matches('\u{feff}').to_string());
             }
+            let macro_fns = crate::index::macro_fns::extract(&ast);
             Ok(ParsedFile {
                 source: source(text),
                 ast,
                 offset,
+                macro_fns,
             })
         }
         Err(error) => {

@@ -52,6 +52,14 @@ pub enum Memoization {
         span: Span,
         options: Vec<AttrOption>,
     },
+    /// Defined inside a `cached!`-style macro.
+    Macro {
+        /// Index into [`crate::analyze::Analysis::memoizers`] (the
+        /// `cached` family entry).
+        memoizer: usize,
+        /// The macro's path, `cached!`.
+        span: Span,
+    },
     /// A map in a static that the function looks up and fills.
     StaticTable {
         table: StaticId,
@@ -70,7 +78,9 @@ impl Memoization {
         match self {
             Memoization::StaticTable { table, .. } => Some(*table),
             Memoization::OnceCell { cell, .. } => Some(*cell),
-            Memoization::Attribute { .. } | Memoization::Parameter { .. } => None,
+            Memoization::Attribute { .. }
+            | Memoization::Macro { .. }
+            | Memoization::Parameter { .. } => None,
         }
     }
 }
@@ -90,6 +100,7 @@ impl Memoized {
     pub fn marker_span(&self) -> Span {
         match &self.how {
             Memoization::Attribute { span, .. }
+            | Memoization::Macro { span, .. }
             | Memoization::StaticTable { span, .. }
             | Memoization::OnceCell { span, .. }
             | Memoization::Parameter { span, .. } => *span,
@@ -99,8 +110,13 @@ impl Memoized {
 
 pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Memoized> {
     let mut out = Vec::new();
+    let cached_family = memoizers.attributes.iter().position(|a| a.name == "cached");
     for function in &index.fns {
         let found_before = out.len();
+        if let Some(memoized) = from_macro(index, function, cached_family) {
+            out.push(memoized);
+            continue;
+        }
         let scope = index.scope_of(function.id);
         let file = index.file_of(function);
         for attr in function.attrs {
@@ -134,6 +150,41 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
         }
     }
     out
+}
+
+/// A function defined by a `cached!`-style macro: bounded when its cache
+/// type is, with a time-to-live when it is a timed cache.
+fn from_macro(
+    index: &Index<'_>,
+    function: &FnDef<'_>,
+    cached_family: Option<usize>,
+) -> Option<Memoized> {
+    let memoizer = cached_family?;
+    let file = index.file_of(function);
+    let macro_fn = file
+        .macro_fns
+        .iter()
+        .find(|m| std::ptr::eq(&m.item.sig, function.sig))?;
+    let ty = macro_fn.cache_type.as_deref().unwrap_or("UnboundCache");
+    let bound = if ["Sized", "Lru"].iter().any(|t| ty.contains(t)) {
+        SizeBound::Bounded
+    } else if ty.starts_with("UnboundCache") {
+        SizeBound::Unbounded
+    } else {
+        SizeBound::Unknown
+    };
+    let span = file.span(macro_fn.macro_start);
+    let ttl = ty.contains("Timed").then(|| AttrOption {
+        name: macro_fn.cache_name.clone(),
+        value: Some(ty.to_string()),
+        span,
+    });
+    Some(Memoized {
+        function: function.id,
+        how: Memoization::Macro { memoizer, span },
+        bound,
+        ttl,
+    })
 }
 
 /// Map types a hand-rolled cache is kept in.

@@ -17,6 +17,7 @@
 //! to say", which is what keeps findings precise.
 
 mod body;
+pub mod macro_fns;
 mod modules;
 mod scope;
 
@@ -35,6 +36,8 @@ pub struct ParsedFile {
     /// Bytes of the text before what syn parsed (a BOM, a shebang line):
     /// added to every span so that offsets are into `source.text`.
     pub offset: usize,
+    /// Functions defined inside `cached!`-style macros of this file.
+    pub macro_fns: Vec<macro_fns::MacroFn>,
 }
 
 impl ParsedFile {

@@ -395,6 +395,31 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     for (name, kind, ty) in statics_in_macro(&item_macro.mac) {
                         push_static(index, module_id, None, name, kind, ty, span);
                     }
+                    let file = &index.files[index.modules[m].file];
+                    let start = syn::spanned::Spanned::span(&item_macro.mac.path)
+                        .byte_range()
+                        .start;
+                    if let Some(macro_fn) = file
+                        .macro_fns
+                        .iter()
+                        .find(|f| f.macro_start.byte_range().start == start)
+                    {
+                        let item_fn = &macro_fn.item;
+                        let id = push_fn(
+                            index,
+                            module_id,
+                            FnOwner::Module,
+                            &module_path,
+                            &item_fn.attrs,
+                            Some(&item_fn.vis),
+                            &item_fn.sig,
+                            Some(&item_fn.block),
+                            span,
+                        );
+                        index.modules[m]
+                            .fns
+                            .insert(item_fn.sig.ident.to_string(), id);
+                    }
                 }
                 _ => {}
             }

@@ -17,6 +17,7 @@ fn parse(files: &[(&str, &str)]) -> Vec<ParsedFile> {
                 source: SourceFile::new(FileId(i as u32), path, path_display(i), text.to_string()),
                 ast: syn::parse_file(text).expect("test source parses"),
                 offset: 0,
+                macro_fns: Vec::new(),
             }
         })
         .collect()

@@ -133,6 +133,7 @@ pub(super) fn marker_label(cx: &Context<'_, '_>, memoized: &Memoized) -> Label {
             "memoized here, with a time-to-live".to_string()
         }
         Memoization::Attribute { .. } => "memoized here".to_string(),
+        Memoization::Macro { .. } => "memoized by this macro".to_string(),
         Memoization::StaticTable { table, .. } => {
             format!("cached in `{}` here", cx.index.static_def(*table).name)
         }

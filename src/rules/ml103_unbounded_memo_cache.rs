@@ -36,8 +36,10 @@ impl Rule for UnboundedMemoCache {
             if memoized.bound != SizeBound::Unbounded {
                 continue;
             }
-            let Memoization::Attribute { memoizer, span, .. } = &memoized.how else {
-                continue;
+            let (memoizer, span, is_macro) = match &memoized.how {
+                Memoization::Attribute { memoizer, span, .. } => (memoizer, span, false),
+                Memoization::Macro { memoizer, span } => (memoizer, span, true),
+                _ => continue,
             };
             let attribute = &cx.analysis.memoizers.attributes[*memoizer];
             let function = cx.index.function(memoized.function);
@@ -64,13 +66,17 @@ impl Rule for UnboundedMemoCache {
                 })
                 .collect();
             let (bound_option, example) = match attribute.family {
-                Family::Memoize => ("Capacity", "#[memoize(Capacity: 1024)]".to_string()),
-                _ => ("size", format!("#[{}(size = 1024)]", attribute.name)),
+                _ if is_macro => (
+                    "`SizedCache`",
+                    "NAME: SizedCache<K, V> = SizedCache::with_size(1024);".to_string(),
+                ),
+                Family::Memoize => ("`Capacity`", "#[memoize(Capacity: 1024)]".to_string()),
+                _ => ("`size`", format!("#[{}(size = 1024)]", attribute.name)),
             };
             let mut f = finding(
                 &META,
                 *span,
-                format!("no `{bound_option}` bound"),
+                format!("no {bound_option} bound"),
                 format!(
                     "`{}` is memoized with no size bound: its cache keeps every distinct argument forever",
                     function.name
