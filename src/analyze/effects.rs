@@ -14,7 +14,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use crate::catalog::{SourceCatalog, SourceMatch};
-use crate::index::{CallKind, FnId, Index, StaticDef, StaticId, StaticKind, Target};
+use crate::index::{CallKind, FnDef, FnId, Index, StaticDef, StaticId, StaticKind, Target};
 use crate::source::Span;
 
 /// How a function reaches a source of one category.
@@ -157,7 +157,7 @@ impl Effects {
                         callers[callee.0 as usize].push((function.id, call.span));
                     }
                 }
-                if let Some((found, what)) = classify_call(index, catalog, call) {
+                if let Some((found, what)) = classify_call(index, catalog, function, call) {
                     record(found.category, call.span, what);
                 }
             }
@@ -272,6 +272,7 @@ impl Effects {
 fn classify_call(
     index: &Index<'_>,
     catalog: &SourceCatalog,
+    function: &FnDef<'_>,
     call: &crate::index::CallSite,
 ) -> Option<(SourceMatch, String)> {
     match (&call.kind, &call.target) {
@@ -281,6 +282,31 @@ fn classify_call(
         (CallKind::Method { name }, Target::External(path)) => {
             let type_path = path.strip_suffix(name.as_str())?.strip_suffix("::")?;
             catalog.method(type_path, name).map(|m| (m, path.clone()))
+        }
+        (CallKind::Method { name }, Target::Unknown) => {
+            let module = index.module(function.module);
+            let in_scope = |trait_path: &str| {
+                let segments: Vec<&str> = trait_path.split("::").collect();
+                let imported = module
+                    .imports
+                    .values()
+                    .chain(function.local_imports.values())
+                    .any(|import| {
+                        import
+                            .iter()
+                            .map(String::as_str)
+                            .eq(segments.iter().copied())
+                    });
+                let parent = &segments[..segments.len().saturating_sub(1)];
+                imported
+                    || module
+                        .globs
+                        .iter()
+                        .any(|glob| glob.iter().map(String::as_str).eq(parent.iter().copied()))
+            };
+            catalog
+                .trait_method(name, in_scope)
+                .map(|m| (m.clone(), m.entry))
         }
         (CallKind::Macro, Target::External(path)) => {
             let shown = path.rsplit("::").next().unwrap_or(path);

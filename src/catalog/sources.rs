@@ -135,6 +135,10 @@ pub struct SourceCatalog {
     user: Table,
     /// The user's `pure` entries: never a source.
     pure: Table,
+    /// `methods` entries whose type is not a listed type, which is how
+    /// trait methods (`diesel::RunQueryDsl::load`) are listed: method name
+    /// → `(trait path, category)`.
+    trait_methods: HashMap<String, Vec<(String, usize)>>,
 }
 
 impl SourceCatalog {
@@ -183,6 +187,26 @@ impl SourceCatalog {
                 .methods
                 .lookup(&full)
                 .or_else(|| self.builtin.types.lookup(type_path))
+        })
+    }
+
+    /// A call of method `method` on a receiver of unknown type, matched
+    /// through a trait in scope: `in_scope(trait_path)` says whether the
+    /// caller's file imports that trait (by name or by glob).
+    pub fn trait_method(
+        &self,
+        method: &str,
+        in_scope: impl Fn(&str) -> bool,
+    ) -> Option<SourceMatch> {
+        let candidates = self.trait_methods.get(method)?;
+        let (trait_path, category) = candidates.iter().find(|(path, _)| in_scope(path))?;
+        let full = format!("{trait_path}::{method}");
+        if self.pure.lookup(&full).is_some() {
+            return None;
+        }
+        Some(SourceMatch {
+            category: *category,
+            entry: full,
         })
     }
 
@@ -239,11 +263,27 @@ fn builtin() -> &'static SourceCatalog {
             }
         }
         tables.finish();
+        let mut trait_methods: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        for (entry, &category) in &tables.methods.exact {
+            let Some((type_path, method)) = entry.rsplit_once("::") else {
+                continue;
+            };
+            if tables.types.lookup(type_path).is_none() {
+                trait_methods
+                    .entry(method.to_string())
+                    .or_default()
+                    .push((type_path.to_string(), category));
+            }
+        }
+        for candidates in trait_methods.values_mut() {
+            candidates.sort();
+        }
         SourceCatalog {
             categories,
             builtin: tables,
             user: Table::default(),
             pure: Table::default(),
+            trait_methods,
         }
     })
 }
@@ -305,6 +345,17 @@ mod tests {
         assert_eq!(c.function("std::cmp::max"), None);
         // A glob does not match its own prefix.
         assert_eq!(c.function("std::fs"), None);
+    }
+
+    #[test]
+    fn trait_methods_match_only_when_the_trait_is_in_scope() {
+        let c = catalog();
+        let found = c.trait_method("load", |t| t == "diesel::RunQueryDsl");
+        assert_eq!(category_of(found, &c).as_deref(), Some("network"));
+        assert_eq!(c.trait_method("load", |_| false), None);
+        // `std::fs::File` is a listed type, not a trait: an unknown receiver
+        // calling `write_all` is not a file write.
+        assert_eq!(c.trait_method("write_all", |t| t == "std::fs::File"), None);
     }
 
     #[test]
