@@ -185,6 +185,8 @@ pub struct CrateRoot {
     pub module: ModuleId,
     /// Whether other crates of the unit can refer to it by name (libraries).
     pub is_lib: bool,
+    /// The package's `[dependencies]` (name, version requirement).
+    pub dependencies: Vec<(String, String)>,
 }
 
 /// Everything rules need to know about the unit's code.
@@ -228,6 +230,12 @@ impl<'a> Index<'a> {
         modules::collect_items(&mut index);
         body::collect_bodies(&mut index);
         index
+    }
+
+    /// The crate a module belongs to.
+    pub fn crate_of(&self, module: ModuleId) -> Option<&CrateRoot> {
+        let name = &self.module(module).crate_name;
+        self.crates.iter().find(|c| &c.name == name)
     }
 
     pub fn module(&self, id: ModuleId) -> &Module<'a> {

@@ -26,6 +26,9 @@ pub struct CrateTarget {
     pub is_lib: bool,
     /// The package directory, used to place files no `mod` reaches.
     pub package_dir: Option<PathBuf>,
+    /// The package's `[dependencies]`: name and version requirement (empty
+    /// when not given, e.g. for a path or workspace dependency).
+    pub dependencies: Vec<(String, String)>,
 }
 
 pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) {
@@ -61,6 +64,7 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
             name: target.name.clone(),
             module,
             is_lib: target.is_lib,
+            dependencies: target.dependencies.clone(),
         });
     }
 
@@ -95,6 +99,7 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
                 name: crate_name,
                 module,
                 is_lib: false,
+                dependencies: Vec::new(),
             });
         }
     }

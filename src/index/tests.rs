@@ -33,6 +33,7 @@ fn lib_target() -> Vec<CrateTarget> {
         root: PathBuf::from("/pkg/src/lib.rs"),
         is_lib: true,
         package_dir: Some(PathBuf::from("/pkg")),
+        dependencies: Vec::new(),
     }]
 }
 

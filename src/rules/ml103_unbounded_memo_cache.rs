@@ -11,6 +11,7 @@ use super::{finding, Context, Fixability, Rule, RuleMeta};
 use crate::analyze::{Memoization, SizeBound};
 use crate::catalog::Family;
 use crate::diagnostic::{Finding, Label, Level};
+use crate::fix::cache_bound::bound_fix;
 
 pub struct UnboundedMemoCache;
 
@@ -20,7 +21,7 @@ static META: RuleMeta = RuleMeta {
     default_level: Level::Warn,
     summary: "memoization with no size bound whose key space is not obviously small",
     doc: include_str!("../../rules/ML103-unbounded-memo-cache.md"),
-    fixability: Fixability::None,
+    fixability: Fixability::Sometimes,
 };
 
 /// Parameter types with so few values that an unbounded cache stays small.
@@ -105,6 +106,19 @@ impl Rule for UnboundedMemoCache {
             f.help = Some(format!(
                 "bound the cache, e.g. `{example}`, so that old entries are evicted"
             ));
+            if is_macro {
+                f.notes.push(
+                    "no automatic fix: the cache type of a `cached!` macro is changed by hand"
+                        .to_string(),
+                );
+            } else {
+                f.fix = bound_fix(
+                    &file.source,
+                    *span,
+                    attribute.family,
+                    cx.config.fix_capacity,
+                );
+            }
             out.push(f);
         }
     }
