@@ -24,7 +24,6 @@ use crate::diagnostic::Finding;
 use crate::discover::io_error_text;
 use crate::fingerprint::message_hash;
 use crate::pipeline::Outcome;
-use crate::write_atomic::write_atomic;
 
 /// Bump when entries change meaning; older files are then rejected with a
 /// message saying to write them again.
@@ -148,7 +147,7 @@ impl Baseline {
         let mut json = serde_json::to_string_pretty(&file)
             .map_err(|error| format!("cannot write baseline {}: {error}", path.display()))?;
         json.push('\n');
-        write_atomic(path, json.as_bytes()).map_err(|error| {
+        write_replacing(path, json.as_bytes()).map_err(|error| {
             format!(
                 "cannot write baseline {}: {}",
                 path.display(),
@@ -193,6 +192,27 @@ impl Baseline {
             gone,
         }
     }
+}
+
+/// Creates or replaces `path` through a temporary file and a rename, so
+/// that a reader never sees half a baseline; an existing file's
+/// permissions are kept.
+fn write_replacing(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".memolint-baseline-")
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        std::fs::set_permissions(temp.path(), metadata.permissions())?;
+    }
+    temp.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }
 
 fn entry(outcome: &Outcome, dir: &Path, finding: &Finding) -> Entry {

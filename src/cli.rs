@@ -18,6 +18,7 @@ use codespan_reporting::term::termcolor::{self, StandardStream, WriteColor};
 use crate::baseline::Baseline;
 use crate::config::{CONFIG_FILE_NAME, INIT_TEMPLATE};
 use crate::diagnostic::Level;
+use crate::fix::{self, FixOptions};
 use crate::pipeline::{self, Options, Outcome};
 use crate::report::{self, Format};
 use crate::rules;
@@ -36,6 +37,8 @@ pub struct Cli {
 enum Command {
     /// Check crates and files (default: the current directory).
     Check(CheckArgs),
+    /// Apply fixes: `safe` ones, and `unsafe` ones with `--unsafe-fixes`.
+    Fix(FixArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ML101`) or name (`nondeterministic-memoized`).
@@ -89,6 +92,21 @@ struct CheckArgs {
         default_missing_value = ""
     )]
     add_suppressions: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct FixArgs {
+    /// Files and directories to fix.
+    paths: Vec<PathBuf>,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of what would change and write nothing
+    /// (exit 1 if anything would change).
+    #[arg(long)]
+    diff: bool,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -150,9 +168,25 @@ pub fn main(args: impl IntoIterator<Item = OsString>, invocation: Invocation) ->
     };
     match cli.command {
         Command::Check(check) => run_check(check, invocation),
+        Command::Fix(fix) => run_fix(fix, invocation),
         Command::Explain { rule } => explain(&rule),
         Command::Rules => list_rules(),
         Command::Init { dir, force } => init(&dir, force),
+    }
+}
+
+fn pipeline_options(paths: &[PathBuf], common: &CommonArgs, invocation: Invocation) -> Options {
+    let paths = if paths.is_empty() {
+        vec![default_root(invocation)]
+    } else {
+        paths.to_vec()
+    };
+    Options {
+        paths,
+        config: common.config.clone(),
+        jobs: common.jobs,
+        select: common.select.clone(),
+        ignore: common.ignore.clone(),
     }
 }
 
@@ -168,18 +202,7 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     // A baseline that cannot be read is an error (exit 2), but the check
     // still runs and reports everything, as for any other error.
     let baseline = args.baseline.as_deref().map(Baseline::load);
-    let paths = if args.paths.is_empty() {
-        vec![default_root(invocation)]
-    } else {
-        args.paths.clone()
-    };
-    let options = Options {
-        paths,
-        config: common.config.clone(),
-        jobs: common.jobs,
-        select: common.select.clone(),
-        ignore: common.ignore.clone(),
-    };
+    let options = pipeline_options(&args.paths, common, invocation);
     let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
 
@@ -223,6 +246,82 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     exit_code(&outcome, common.deny_warnings)
+}
+
+/// Renders findings on stdout and problems on stderr; the exit code.
+fn report_outcome(outcome: &Outcome, common: &CommonArgs) -> ExitCode {
+    let mut stdout = StandardStream::stdout(color_choice(common.color, io::stdout().is_terminal()));
+    let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
+
+    if let Err(error) = report::render(common.format, outcome, &mut stdout) {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    let _ = stdout.flush();
+    report_problems(outcome, common, &mut stderr);
+    exit_code(outcome, common.deny_warnings)
+}
+
+/// `memolint fix`: check, apply, say what changed and what could not be
+/// fixed, then check again and report what remains.
+fn run_fix(args: FixArgs, invocation: Invocation) -> ExitCode {
+    let common = &args.common;
+    let options = pipeline_options(&args.paths, common, invocation);
+    let before = pipeline::run(&options);
+    let fix_options = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        diff_only: args.diff,
+    };
+    let report = fix::apply(&before.findings, &before.sources, fix_options);
+    let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
+    for error in before.errors.iter().chain(&report.errors) {
+        print_tagged(&mut stderr, termcolor::Color::Red, "error", error);
+    }
+    let failed = !before.errors.is_empty() || !report.errors.is_empty();
+
+    if args.diff {
+        print!("{}", report.diff);
+        let _ = io::stdout().flush();
+        if !common.quiet {
+            for not_fixed in &report.not_fixed {
+                let _ = writeln!(
+                    stderr,
+                    "not fixed: {}:{}: {} {}",
+                    not_fixed.path, not_fixed.line, not_fixed.code, not_fixed.reason
+                );
+            }
+        }
+        return if failed {
+            ExitCode::from(2)
+        } else if report.changed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+
+    if !common.quiet {
+        for (path, count) in &report.changed {
+            let fixes = if *count == 1 { "fix" } else { "fixes" };
+            let _ = writeln!(stderr, "fixed: {path} ({count} {fixes})");
+        }
+        for not_fixed in &report.not_fixed {
+            let _ = writeln!(
+                stderr,
+                "not fixed: {}:{}: {} {}",
+                not_fixed.path, not_fixed.line, not_fixed.code, not_fixed.reason
+            );
+        }
+    }
+    let after = pipeline::run(&options);
+    let code = report_outcome(&after, common);
+    if failed {
+        ExitCode::from(2)
+    } else {
+        code
+    }
 }
 
 fn render_report(args: &CheckArgs, outcome: &Outcome, out: &mut dyn WriteColor) -> io::Result<()> {

@@ -84,10 +84,12 @@ fn load_one(
             {
                 ast.shebang = Some(text[..offset].trim_start_matches('\u{feff}').to_string());
             }
+            let macro_fns = crate::index::macro_fns::extract(&ast);
             Ok(ParsedFile {
                 source: source(text),
                 ast,
                 offset,
+                macro_fns,
             })
         }
         Err(error) => {
@@ -106,7 +108,7 @@ fn load_one(
 
 /// Bytes syn does not see: a byte-order mark and a shebang line (but not an
 /// inner attribute `#![...]`), as `syn::parse_file` skips them.
-fn skipped_prefix(text: &str) -> usize {
+pub(crate) fn skipped_prefix(text: &str) -> usize {
     let mut offset = 0;
     if text.starts_with('\u{feff}') {
         offset = '\u{feff}'.len_utf8();

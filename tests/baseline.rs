@@ -195,3 +195,36 @@ fn no_baseline_is_written_from_a_failed_run() {
         run.stderr
     );
 }
+
+#[test]
+fn a_new_problem_in_a_baselined_function_is_reported_while_the_old_one_stays_hidden() {
+    let before = "use cached::proc_macro::cached;\n\n#[cached(size = 64)]\npub fn price(n: u64) -> u64 {\n    println!(\"pricing {n}\");\n    n * 2\n}\n";
+    let dir = temp_tree(&[("Cargo.toml", CARGO_TOML), ("src/lib.rs", before)]);
+    let run = memolint_in(dir.path(), &["check", "--format", "short"]);
+    assert!(run.stdout.contains("ML102"), "{}", run.stdout);
+    let run = memolint_in(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // Two lines above, and a clock read in the same function.
+    let after = format!(
+        "//! Prices.\n\n{}",
+        before.replace(
+            "    n * 2\n",
+            "    let now = std::time::SystemTime::now();\n    n * 2 + now.elapsed().map_or(0, |d| d.as_secs())\n"
+        )
+    );
+    write(dir.path(), "src/lib.rs", &after);
+    let run = memolint_in(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", "--format", "short"],
+    );
+    assert_eq!(run.code, 1, "ML101 is deny: {}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains(": ML101 `price`"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("1 finding hidden, 0 entries no longer match"),
+        "{}",
+        run.stderr
+    );
+}

@@ -330,3 +330,26 @@ fn cargo_memolint_check_works_from_a_workspace_root_through_cargo() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout), run.stdout);
 }
+
+#[test]
+fn stale_cache_fixture_human_output() {
+    let run = memolint(&[
+        "check",
+        "fixtures/ml101",
+        "--select",
+        "ML101,ML102",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 1, "ML101 is deny by default");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn rates_fixture_human_and_json_output() {
+    let run = memolint(&["check", "fixtures/rates", "--color", "never"]);
+    insta::assert_snapshot!("rates_human", run.stdout);
+    let run = memolint(&["check", "fixtures/rates", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("rates_json", document);
+}

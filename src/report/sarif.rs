@@ -176,9 +176,18 @@ fn result(outcome: &Outcome, rules: &[&'static RuleMeta], finding: &Finding) -> 
                 })
             })
             .collect();
+        // A Cargo.toml edit is made when the fix is applied, from the
+        // manifest as it is then, so it is not a replacement here.
+        let description = match &fix.dependency {
+            Some(dependency) => format!(
+                "{} (and adds `{} = \"{}\"` to the package's Cargo.toml dependencies)",
+                fix.message, dependency.name, dependency.version
+            ),
+            None => fix.message.clone(),
+        };
         result.insert(
             "fixes".into(),
-            json!([{ "description": { "text": fix.message }, "artifactChanges": changes }]),
+            json!([{ "description": { "text": description }, "artifactChanges": changes }]),
         );
     }
     let path = uri_path(outcome, finding.primary.span);
@@ -348,6 +357,7 @@ mod tests {
                     span,
                     replacement: String::new(),
                 }],
+                dependency: None,
             }),
         };
         let outcome = Outcome {

@@ -95,6 +95,7 @@ mod tests {
                 message: String::new(),
                 applicability: Applicability::Safe,
                 edits: Vec::new(),
+                dependency: None,
             }),
         }
     }

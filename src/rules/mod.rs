@@ -13,8 +13,11 @@ use crate::diagnostic::{Finding, Label, Level};
 use crate::index::{Index, ParsedFile};
 use crate::source::{FileId, Span};
 
+mod memo_effects;
 mod ml001_unparsable_file;
 pub(crate) mod ml002_unused_suppression;
+mod ml101_nondeterministic_memoized;
+mod ml102_side_effect_memoized;
 mod ml103_unbounded_memo_cache;
 
 /// Whether and how a rule's findings can be fixed.
@@ -82,6 +85,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &ml001_unparsable_file::UnparsableFile,
         &ml002_unused_suppression::UnusedSuppression,
+        &ml101_nondeterministic_memoized::NondeterministicMemoized,
+        &ml102_side_effect_memoized::SideEffectMemoized,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
     ]
 }

@@ -9,18 +9,17 @@
 //! where the line above would be inside a string or comment, a file that
 //! changed since it was checked is left alone, and a file that parsed
 //! before must parse after, or it is not written (that would be a bug).
-//! Files are written atomically.
+//! Files are written atomically, as `memolint fix` writes them.
 
 use std::collections::BTreeMap;
 
 use super::comments::{self, Lexed};
 use super::directive::{self, Parsed};
 use crate::cli::plural;
-use crate::discover::io_error_text;
+use crate::fix::{write_atomically, WriteError};
 use crate::pipeline::Outcome;
 use crate::rules::ml002_unused_suppression as ml002;
 use crate::source::{FileId, SourceFile};
-use crate::write_atomic::write_atomic;
 
 /// What `--add-suppressions` did.
 #[derive(Debug, Default)]
@@ -106,25 +105,6 @@ fn add_to_file(
     reason: Option<&str>,
     added: &mut Added,
 ) {
-    let path = &source.path;
-    let current = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            added.skipped.push(format!(
-                "{}: not changed: cannot read it: {}",
-                source.display,
-                io_error_text(&error)
-            ));
-            return;
-        }
-    };
-    if current != source.text.as_bytes() {
-        added.skipped.push(format!(
-            "{}: not changed: it changed since it was checked",
-            source.display
-        ));
-        return;
-    }
     let text = source.text.as_str();
     let lexed = comments::lex(text);
     let mut edits: Vec<(usize, String)> = Vec::new();
@@ -162,17 +142,19 @@ fn add_to_file(
         ));
         return;
     }
-    match write_atomic(path, new_text.as_bytes()) {
+    match write_atomically(&source.path, text, &new_text) {
         Ok(()) => {
             added.inserted += inserted;
             added.extended += extended;
             added.files += 1;
         }
-        Err(error) => added.errors.push(format!(
-            "{}: cannot write: {}",
-            source.display,
-            io_error_text(&error)
+        Err(WriteError::ChangedOnDisk) => added.skipped.push(format!(
+            "{}: not changed: it changed since it was checked",
+            source.display
         )),
+        Err(WriteError::Io(error)) => added
+            .errors
+            .push(format!("{}: cannot write: {error}", source.display)),
     }
 }
 

@@ -233,6 +233,7 @@ fn removal_fix(message: &str, span: Span) -> Fix {
             span,
             replacement: String::new(),
         }],
+        dependency: None,
     }
 }
 

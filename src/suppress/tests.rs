@@ -31,6 +31,7 @@ fn parsed(text: &str) -> ParsedFile {
         source: SourceFile::new(FileId(0), "a.rs".into(), "a.rs".into(), text.into()),
         ast: syn::parse_file(text).expect("test input parses"),
         offset: 0,
+        macro_fns: Vec::new(),
     }
 }
 
