@@ -279,16 +279,7 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
     }
 
     let file = index.file_of(function);
-    for input in &function.sig.inputs {
-        let syn::FnArg::Typed(pat_type) = input else {
-            continue;
-        };
-        let syn::Type::Reference(reference) = &*pat_type.ty else {
-            continue;
-        };
-        if reference.mutability.is_none() {
-            continue;
-        }
+    for (pat_type, reference) in function.mut_ref_params() {
         let syn::Pat::Ident(name) = &*pat_type.pat else {
             continue;
         };

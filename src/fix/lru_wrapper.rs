@@ -723,6 +723,29 @@ mod tests {
         insta::assert_snapshot!(out);
     }
 
+    /// The inserted code is what rustfmt would write: formatting the fixed
+    /// file with rustfmt changes nothing.
+    #[test]
+    fn inserted_code_is_rustfmt_clean() {
+        let original = "pub struct Grid;\n\nimpl Grid {\n    /// Paths.\n    #[must_use]\n    pub fn paths(rows: u32, cols: u32) -> u64 {\n        if rows == 0 || cols == 0 {\n            1\n        } else {\n            Self::paths(rows - 1, cols) + Self::paths(rows, cols - 1)\n        }\n    }\n}\n\npub fn count(word: &str, pieces: &[String]) -> u64 {\n    if word.is_empty() {\n        return 1;\n    }\n    count(&word[1..], pieces) + count(&word[1..], pieces)\n}\n";
+        for name in ["paths", "count"] {
+            let out = fixed(original, name, &[]).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("lib.rs");
+            std::fs::write(&path, &out).unwrap();
+            let status = std::process::Command::new("rustfmt")
+                .args(["--check", "--edition", "2021"])
+                .arg(&path)
+                .output()
+                .expect("rustfmt is installed (it comes with the toolchain CI uses)");
+            assert!(
+                status.status.success(),
+                "rustfmt would change the fixed code:\n{}",
+                String::from_utf8_lossy(&status.stdout)
+            );
+        }
+    }
+
     #[test]
     fn method_with_borrowed_keys() {
         let out = fixed(

@@ -15,6 +15,8 @@ use std::path::Path;
 pub enum WriteError {
     /// The file no longer holds the text memolint read.
     ChangedOnDisk,
+    /// The file or its directory is read-only.
+    ReadOnly(&'static str),
     Io(String),
 }
 
@@ -24,6 +26,7 @@ impl fmt::Display for WriteError {
             WriteError::ChangedOnDisk => {
                 f.write_str("changed on disk while memolint was fixing it; not overwritten (run `memolint fix` again)")
             }
+            WriteError::ReadOnly(what) => write!(f, "not fixed: {what}"),
             WriteError::Io(message) => write!(f, "cannot write the fixed file: {message}"),
         }
     }
@@ -37,10 +40,18 @@ pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), Wr
         return Err(WriteError::ChangedOnDisk);
     }
     let permissions = std::fs::metadata(path).map_err(io)?.permissions();
+    // A rename would replace a read-only file (and root may write into a
+    // read-only directory): honour the user's protection explicitly.
+    if permissions.readonly() {
+        return Err(WriteError::ReadOnly("the file is read-only"));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if std::fs::metadata(dir).map_err(io)?.permissions().readonly() {
+        return Err(WriteError::ReadOnly("its directory is read-only"));
+    }
     let mut temp = tempfile::Builder::new()
         .prefix(".memolint-fix-")
         .tempfile_in(dir)
@@ -81,6 +92,26 @@ mod tests {
         }
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leaves_read_only_files_and_directories_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.rs");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let result = write_atomically(&path, "old", "new");
+        assert!(matches!(result, Err(WriteError::ReadOnly(_))), "{result:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+        let result = write_atomically(&path, "old", "new");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(matches!(result, Err(WriteError::ReadOnly(_))));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
     }
 
     #[test]

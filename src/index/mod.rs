@@ -143,7 +143,23 @@ pub struct FnDef<'a> {
     pub(crate) local_statics: HashMap<String, StaticId>,
 }
 
-impl FnDef<'_> {
+impl<'a> FnDef<'a> {
+    /// The parameters passed by `&mut` (not `self`), with their reference
+    /// types.
+    pub fn mut_ref_params(
+        &self,
+    ) -> impl Iterator<Item = (&'a syn::PatType, &'a syn::TypeReference)> {
+        self.sig.inputs.iter().filter_map(|input| match input {
+            syn::FnArg::Typed(pat_type) => match &*pat_type.ty {
+                syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                    Some((pat_type, reference))
+                }
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+    }
+
     /// Whether the function takes `self` in any form.
     pub fn has_receiver(&self) -> bool {
         self.sig.receiver().is_some()

@@ -56,16 +56,7 @@ impl Rule for SideEffectMemoized {
             // the cache itself.)
             if let Memoization::Attribute { .. } = memoized.how {
                 let file = cx.index.file_of(function);
-                for input in &function.sig.inputs {
-                    let syn::FnArg::Typed(pat_type) = input else {
-                        continue;
-                    };
-                    let syn::Type::Reference(reference) = &*pat_type.ty else {
-                        continue;
-                    };
-                    if reference.mutability.is_none() {
-                        continue;
-                    }
+                for (pat_type, _) in function.mut_ref_params() {
                     let name = crate::index::tokens_text(&*pat_type.pat);
                     let mut f = finding(
                         &META,
