@@ -152,6 +152,10 @@ fn add_to_file(
             "{}: not changed: it changed since it was checked",
             source.display
         )),
+        // The user protected it: leave it, and say so.
+        Err(WriteError::ReadOnly(why)) => added
+            .skipped
+            .push(format!("{}: not changed: {why}", source.display)),
         Err(WriteError::Io(error)) => added
             .errors
             .push(format!("{}: cannot write: {error}", source.display)),
