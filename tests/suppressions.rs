@@ -218,3 +218,25 @@ fn add_suppressions_skips_baselined_findings_and_refuses_after_errors() {
         "{written}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn add_suppressions_leaves_a_read_only_file_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let text = caches(&[("", "a")]);
+    let dir = temp_tree(&[("Cargo.toml", CARGO_TOML), ("src/lib.rs", &text)]);
+    let path = dir.path().join("src/lib.rs");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = memolint_in(dir.path(), &["check", "--add-suppressions"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("src/lib.rs: not changed: the file is read-only"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("added 0 suppression comments to 0 files"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
