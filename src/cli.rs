@@ -92,6 +92,10 @@ struct CheckArgs {
         default_missing_value = ""
     )]
     add_suppressions: Option<String>,
+    /// Benchmark floor: read and parse every file with the same discovery
+    /// and threads as a check, then report nothing (see `bench/`).
+    #[arg(long, hide = true)]
+    parse_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +191,7 @@ fn pipeline_options(paths: &[PathBuf], common: &CommonArgs, invocation: Invocati
         jobs: common.jobs,
         select: common.select.clone(),
         ignore: common.ignore.clone(),
+        ..Options::default()
     }
 }
 
@@ -202,7 +207,9 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     // A baseline that cannot be read is an error (exit 2), but the check
     // still runs and reports everything, as for any other error.
     let baseline = args.baseline.as_deref().map(Baseline::load);
-    let options = pipeline_options(&args.paths, common, invocation);
+    let mut options = pipeline_options(&args.paths, common, invocation);
+    options.parse_only = args.parse_only;
+    options.progress = io::stderr().is_terminal() && !common.format.is_machine() && !common.quiet;
     let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
 

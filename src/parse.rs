@@ -106,6 +106,21 @@ fn load_one(
     }
 }
 
+/// The benchmark's floor: what any syn-based check must at least do with
+/// each file (read it, check UTF-8, parse it), and nothing more.
+pub fn parse_floor<'p>(paths: impl Iterator<Item = &'p std::path::PathBuf>) {
+    for path in paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let parsed = syn::parse_str::<syn::File>(&text[skipped_prefix(&text)..]);
+        drop(std::hint::black_box(parsed));
+    }
+}
+
 /// Bytes syn does not see: a byte-order mark and a shebang line (but not an
 /// inner attribute `#![...]`), as `syn::parse_file` skips them.
 pub(crate) fn skipped_prefix(text: &str) -> usize {

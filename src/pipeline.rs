@@ -2,16 +2,14 @@
 //! discover → load → parse → index → analyze → rules → suppressions →
 //! findings.
 //!
-//! Units are independent, so they run in parallel on a rayon pool whose
-//! threads have large stacks (syn and the visitors recurse as deep as the
-//! code is nested). Everything syn produced for a unit lives and dies on the
+//! Units are independent, so they run in parallel on worker threads with
+//! large stacks (syn and the visitors recurse as deep as the code is
+//! nested), biggest first within a memory budget (`schedule.rs`). Everything syn produced for a unit lives and dies on the
 //! thread that parsed it; only plain findings and source texts come back.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-
-use rayon::prelude::*;
 
 use crate::analyze::Analysis;
 use crate::config::Config;
@@ -20,6 +18,7 @@ use crate::discover::{self, Discovery, Unit};
 use crate::index::Index;
 use crate::parse;
 use crate::rules::{self, Context, FileFailure, Rule};
+use crate::schedule;
 use crate::source::{FileId, SourceFile};
 use crate::suppress;
 
@@ -39,6 +38,10 @@ pub struct Options {
     pub select: Vec<String>,
     /// `--ignore`: never these rules.
     pub ignore: Vec<String>,
+    /// Only read and parse each unit's files (the benchmark's floor).
+    pub parse_only: bool,
+    /// Show files done / total on stderr once the run takes a moment.
+    pub progress: bool,
 }
 
 /// The texts findings point into, for the renderers.
@@ -102,19 +105,40 @@ pub fn run(options: &Options) -> Outcome {
     outcome.files_checked = discovery.units.iter().map(|u| u.files.len()).sum();
     outcome.checked_files = discovery.files.clone();
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .stack_size(WORKER_STACK_SIZE)
-        .thread_name(|i| format!("memolint-worker-{i}"))
-        .build();
-    let results: Vec<UnitResult> = match pool {
-        Ok(pool) => pool.install(|| {
-            discovery
-                .units
-                .par_iter()
-                .map(|unit| check_unit_guarded(unit, &discovery, options))
-                .collect()
-        }),
+    // Units run biggest first within a memory budget (see `schedule`).
+    let weights: Vec<u64> = discovery
+        .units
+        .iter()
+        .map(|unit| {
+            unit.files
+                .iter()
+                .map(|id| std::fs::metadata(&discovery.files[id.0 as usize]).map_or(0, |m| m.len()))
+                .sum()
+        })
+        .collect();
+    let progress = options
+        .progress
+        .then(|| crate::progress::Progress::new(outcome.files_checked));
+    let reporter = progress.clone().map(crate::progress::Reporter::start);
+    let results = schedule::run(
+        schedule::threads(options.jobs),
+        WORKER_STACK_SIZE,
+        &weights,
+        schedule::DEFAULT_BUDGET,
+        |i| {
+            let unit = &discovery.units[i];
+            let result = check_unit_guarded(unit, &discovery, options);
+            if let Some(progress) = &progress {
+                progress.add(unit.files.len());
+            }
+            result
+        },
+    );
+    if let Some(reporter) = reporter {
+        reporter.finish();
+    }
+    let results: Vec<UnitResult> = match results {
+        Ok(results) => results,
         Err(error) => {
             outcome
                 .errors
@@ -175,6 +199,15 @@ fn check_unit_guarded(unit: &Unit, discovery: &Discovery, options: &Options) -> 
 }
 
 fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResult {
+    if options.parse_only {
+        let paths = unit.files.iter().map(|id| &discovery.files[id.0 as usize]);
+        parse::parse_floor(paths);
+        return UnitResult {
+            findings: Vec::new(),
+            sources: Vec::new(),
+            errors: Vec::new(),
+        };
+    }
     let files: Vec<(FileId, PathBuf, String)> = unit
         .files
         .iter()

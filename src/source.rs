@@ -54,7 +54,8 @@ pub struct SourceFile {
     pub display: String,
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files of a run are never rendered.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and 1-based column (in characters).
@@ -72,13 +73,12 @@ impl fmt::Display for LineCol {
 
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = line_starts(&text);
         SourceFile {
             id,
             display,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -86,11 +86,12 @@ impl SourceFile {
     /// multi-byte character are clamped to the nearest valid position.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_index = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = self.line_starts[line_index];
+        let line_start = line_starts[line_index];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
@@ -99,7 +100,7 @@ impl SourceFile {
     }
 
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// The text of a span, clamped to valid boundaries.

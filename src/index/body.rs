@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
+use super::extent;
 use super::modules::{push_fn, push_static, statics_in_macro};
 use super::scope::{segments, Scope};
 use super::{tokens_text, FnId, FnOwner, Index, ParsedFile, StaticId, StaticKind, Target};
@@ -128,7 +128,9 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
     let module = index.function(parent).module;
     let prefix: Vec<String> = vec![index.function(parent).qualified_name.clone()];
     for item in found.items {
-        let span = index.files[index.function(parent).file].span(item.span());
+        let files = index.files;
+        let file = &files[index.function(parent).file];
+        let span = || file.span(super::extent::item(item));
         match item {
             syn::Item::Fn(item_fn) => {
                 let id = push_fn(
@@ -140,7 +142,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                     Some(&item_fn.vis),
                     &item_fn.sig,
                     Some(&item_fn.block),
-                    span,
+                    span(),
                 );
                 index.fns[parent.0 as usize]
                     .local_fns
@@ -171,7 +173,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                     s.ident.to_string(),
                     kind,
                     tokens_text(&s.ty),
-                    span,
+                    span(),
                 );
                 index.fns[parent.0 as usize]
                     .local_statics
@@ -179,7 +181,8 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
             }
             syn::Item::Macro(item_macro) => {
                 for (name, kind, ty) in statics_in_macro(&item_macro.mac) {
-                    let id = push_static(index, module, Some(parent), name.clone(), kind, ty, span);
+                    let id =
+                        push_static(index, module, Some(parent), name.clone(), kind, ty, span());
                     index.fns[parent.0 as usize].local_statics.insert(name, id);
                 }
             }
@@ -362,8 +365,8 @@ struct BodyVisitor<'i, 'a> {
 }
 
 impl BodyVisitor<'_, '_> {
-    fn span(&self, node: &impl Spanned) -> Span {
-        self.file.span(node.span())
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        self.file.span(span)
     }
 
     fn is_local(&self, path: &syn::Path) -> bool {
@@ -433,8 +436,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
                     }
                 };
                 self.calls.push(CallSite {
-                    span: self.span(call),
-                    callee_span: self.span(&p.path),
+                    span: self.span(extent::call(call)),
+                    callee_span: self.span(extent::path(&p.path)),
                     kind: CallKind::Function,
                     target,
                     in_closure: self.closure_depth > 0,
@@ -452,7 +455,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         let name = call.method.to_string();
         if let Some(id) = self.static_of(&call.receiver) {
             self.static_uses.push(StaticUse {
-                span: self.span(&call.receiver),
+                span: self.span(extent::expr(&call.receiver)),
                 target: id,
                 method: Some(name.clone()),
                 in_closure: self.closure_depth > 0,
@@ -462,8 +465,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         }
         let target = self.method_target(&call.receiver, &name);
         self.calls.push(CallSite {
-            span: self.span(call),
-            callee_span: self.span(&call.method),
+            span: self.span(extent::method_call(call)),
+            callee_span: self.span(call.method.span()),
             kind: CallKind::Method { name },
             target,
             in_closure: self.closure_depth > 0,
@@ -479,13 +482,13 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         }
         match self.scope.resolve_path(&expr.path) {
             Target::Static(id) => self.static_uses.push(StaticUse {
-                span: self.span(expr),
+                span: self.span(extent::expr_path(expr)),
                 target: id,
                 method: None,
                 in_closure: self.closure_depth > 0,
             }),
             Target::Fn(id) => self.fn_refs.push(FnRef {
-                span: self.span(expr),
+                span: self.span(extent::expr_path(expr)),
                 target: id,
             }),
             _ => {}
@@ -504,8 +507,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
             .resolve_macro(&mac.path)
             .map_or(Target::Unknown, Target::External);
         self.calls.push(CallSite {
-            span: self.span(mac),
-            callee_span: self.span(&mac.path),
+            span: self.span(extent::mac(mac)),
+            callee_span: self.span(extent::path(&mac.path)),
             kind: CallKind::Macro,
             target,
             in_closure: self.closure_depth > 0,

@@ -17,10 +17,12 @@
 //! to say", which is what keeps findings precise.
 
 mod body;
+mod extent;
 pub mod macro_fns;
 mod modules;
 mod scope;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
@@ -205,6 +207,9 @@ pub struct CrateRoot {
     pub dependencies: Vec<(String, String)>,
 }
 
+/// Full paths of the names looked up in one module (`None`: not found).
+pub(crate) type Lookups = HashMap<String, Option<Vec<String>>>;
+
 /// Everything rules need to know about the unit's code.
 pub struct Index<'a> {
     pub files: &'a [ParsedFile],
@@ -214,6 +219,9 @@ pub struct Index<'a> {
     pub statics: Vec<StaticDef>,
     /// `(type full path, method name)` → the methods defined for it.
     pub(crate) methods: HashMap<(Vec<String>, String), Vec<FnId>>,
+    /// Names looked up in modules, once the modules' names are all known
+    /// (see `scope::cached_lookup`).
+    pub(crate) lookups: RefCell<HashMap<ModuleId, Lookups>>,
 }
 
 /// What a call or path refers to.
@@ -241,6 +249,7 @@ impl<'a> Index<'a> {
             fns: Vec::new(),
             statics: Vec::new(),
             methods: HashMap::new(),
+            lookups: RefCell::new(HashMap::new()),
         };
         modules::build_module_tree(&mut index, targets);
         modules::collect_items(&mut index);

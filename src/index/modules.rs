@@ -401,9 +401,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                         push_static(index, module_id, None, name, kind, ty, span);
                     }
                     let file = &index.files[index.modules[m].file];
-                    let start = syn::spanned::Spanned::span(&item_macro.mac.path)
-                        .byte_range()
-                        .start;
+                    let start = super::extent::path(&item_macro.mac.path).byte_range().start;
                     if let Some(macro_fn) = file
                         .macro_fns
                         .iter()
@@ -430,6 +428,9 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
             }
         }
     }
+    // Every module's names are known from here on; nothing looked up
+    // before this point may be remembered.
+    index.lookups.get_mut().clear();
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
         for item in index.modules[m].items {
@@ -444,7 +445,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
 
 fn item_span(index: &Index<'_>, module: usize, item: &syn::Item) -> crate::source::Span {
     let file = &index.files[index.modules[module].file];
-    file.span(syn::spanned::Spanned::span(item))
+    file.span(super::extent::item(item))
 }
 
 fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn::ItemImpl) {
@@ -465,7 +466,7 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn:
         let syn::ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(syn::spanned::Spanned::span(method));
+        let span = index.files[index.module(module).file].span(super::extent::impl_fn(method));
         let id = push_fn(
             index,
             module,
@@ -497,7 +498,7 @@ fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a sy
         let syn::TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(syn::spanned::Spanned::span(method));
+        let span = index.files[index.module(module).file].span(super::extent::trait_fn(method));
         let id = push_fn(
             index,
             module,

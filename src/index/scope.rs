@@ -209,7 +209,7 @@ impl<'i, 'a> Scope<'i, 'a> {
                 _ => None,
             };
         }
-        lookup_in_module(self.index, self.module, name, 0)
+        cached_lookup(self.index, self.module, name)
     }
 
     /// The full path of a type, looking through references and parentheses.
@@ -282,6 +282,29 @@ fn declares(module: &super::Module<'_>, name: &str) -> bool {
         || module.fns.contains_key(name)
         || module.types.contains_key(name)
         || module.statics.contains_key(name)
+}
+
+/// [`lookup_in_module`] from the top, remembered per module and name: the
+/// same names (`Some`, `Vec`, `Ok`) are looked up in every body, and each
+/// lookup that fails walks every glob import. Only top-level lookups are
+/// remembered, so the glob depth limit cuts off exactly where it did.
+fn cached_lookup(index: &Index<'_>, module: ModuleId, name: &str) -> Option<Vec<String>> {
+    if let Some(found) = index
+        .lookups
+        .borrow()
+        .get(&module)
+        .and_then(|names| names.get(name))
+    {
+        return found.clone();
+    }
+    let found = lookup_in_module(index, module, name, 0);
+    index
+        .lookups
+        .borrow_mut()
+        .entry(module)
+        .or_default()
+        .insert(name.to_string(), found.clone());
+    found
 }
 
 fn lookup_in_module(

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""memolint's benchmark: `memolint check` against the parse floor.
+
+    python3 bench/run.py            # build, vendor the corpus, measure, report
+
+The corpus is real code: the crates `bench/corpus-manifest/Cargo.toml` pins
+(Cargo.lock pins the rest), vendored by `cargo vendor` into `bench/corpus/`
+(git-ignored) on the first run, about 2.5 million lines. Each configuration
+is run several times, round-robin so that load from other processes falls on
+all of them alike, and the median wall time and the highest peak resident
+memory are reported:
+
+- the parse floor: `memolint check --parse-only` (same discovery, same
+  threads; it reads and parses every file and does nothing else);
+- `memolint check` with every rule on, at -j1 and -j2;
+- both on a subset a tenth the size (every tenth file, each crate shrunk
+  tenfold, copied to `bench/corpus/subset/`).
+
+It then prints the ratios the performance targets are stated in, checks that
+the findings are identical at every thread count and in every run, and exits
+1 if they are not. This is not a test: timings depend on the machine and its
+load, so it never runs in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_DIR = ROOT / "bench" / "corpus-manifest"
+CORPUS_DIR = ROOT / "bench" / "corpus"
+VENDOR_DIR = CORPUS_DIR / "vendor"
+SUBSET_DIR = CORPUS_DIR / "subset"
+STAMP = CORPUS_DIR / "vendored-from.lock.sha256"
+BINARY = ROOT / "target" / "release" / "memolint"
+
+# Targets on the 2-core development machine (issue 7).
+MAX_CHECK_OVER_PARSE = 1.3
+MIN_SPEEDUP_J2 = 1.7
+MAX_PER_LINE_DRIFT = 0.10
+MAX_PEAK_BYTES = 1 << 30
+
+
+@dataclass
+class Config:
+    name: str
+    args: list[str]
+    paths: list[str]
+    lines: int
+    jobs: int
+    check: bool
+    walls: list[float] = field(default_factory=list)
+    peaks: list[int] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    outputs: set[str] = field(default_factory=set)
+    findings: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak(self) -> int:
+        return max(self.peaks)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per configuration (default 5)")
+    parser.add_argument("--jobs", type=int, default=2, help="the parallel thread count (default 2)")
+    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    options = parser.parse_args()
+
+    if not options.no_build:
+        run(["cargo", "build", "--release", "--quiet", "--bin", "memolint"], cwd=ROOT)
+    ensure_corpus()
+    write_config()
+
+    files = corpus_files()
+    total_lines = sum(lines for _, lines in files)
+    crates = len({path.parts[0] for path, _ in files})
+    subset = make_subset(files)
+    subset_lines = sum(lines for _, lines in subset)
+    full_paths = [str(VENDOR_DIR)]
+    subset_paths = [str(SUBSET_DIR)]
+
+    configs = []
+    for jobs in sorted({1, options.jobs}):
+        for check in (False, True):
+            for size, paths, lines in (("full", full_paths, total_lines), ("subset", subset_paths, subset_lines)):
+                kind = "check" if check else "parse"
+                args = ["check", *paths, f"-j{jobs}", "--format", "json"]
+                if not check:
+                    args.append("--parse-only")
+                configs.append(Config(f"{kind} {size} -j{jobs}", args, paths, lines, jobs, check))
+
+    print(machine_line())
+    print(
+        f"corpus: {crates} crates, {len(files):,} files, {total_lines:,} lines;"
+        f" subset: every tenth file, {len(subset):,} files, {subset_lines:,} lines"
+    )
+    print(f"runs per configuration: {options.runs}; load before: {load()}")
+    # Warm the page cache so that the first measured run reads no disk.
+    measure(configs[0])
+    configs[0].walls.clear()
+    configs[0].peaks.clear()
+    configs[0].outputs.clear()
+    configs[0].cpus.clear()
+    for i in range(options.runs):
+        for config in configs:
+            measure(config)
+        print(f"  round {i + 1}/{options.runs} done (load {load()})", file=sys.stderr)
+    print(f"load after: {load()}")
+    print()
+    return report(configs, options)
+
+
+def run(command: list[str], cwd: Path) -> None:
+    print("+ " + " ".join(command), file=sys.stderr)
+    subprocess.run(command, cwd=cwd, check=True)
+
+
+def ensure_corpus() -> None:
+    """Vendors the pinned crates unless the corpus matches the lock file."""
+    lock = (MANIFEST_DIR / "Cargo.lock").read_bytes()
+    digest = hashlib.sha256(lock).hexdigest()
+    if VENDOR_DIR.is_dir() and STAMP.is_file() and STAMP.read_text().strip() == digest:
+        return
+    CORPUS_DIR.mkdir(parents=True, exist_ok=True)
+    run(
+        [
+            "cargo", "vendor", "--locked", "--versioned-dirs", "--quiet",
+            "--manifest-path", str(MANIFEST_DIR / "Cargo.toml"), str(VENDOR_DIR),
+        ],
+        cwd=ROOT,
+    )
+    STAMP.write_text(digest + "\n")
+
+
+def write_config() -> None:
+    """A `memolint.toml` above the corpus, so that discovery stops there and
+    not at memolint's own configuration: every rule at its default level."""
+    (CORPUS_DIR / "memolint.toml").write_text(
+        "# Written by bench/run.py: every rule at its default level.\n"
+    )
+
+
+def corpus_files() -> list[tuple[Path, int]]:
+    """Every `.rs` file of the corpus (relative to the vendor directory,
+    in path order) and its lines; hidden and `target` directories are
+    skipped, as memolint's walk skips them."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(VENDOR_DIR):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "target")
+        for name in sorted(filenames):
+            if name.endswith(".rs") and not name.startswith("."):
+                path = Path(dirpath) / name
+                found.append((path.relative_to(VENDOR_DIR), path.read_bytes().count(b"\n")))
+    found.sort()
+    return found
+
+
+def make_subset(files: list[tuple[Path, int]]) -> list[tuple[Path, int]]:
+    """A copy of every tenth file of the corpus (with its crate's
+    `Cargo.toml`, so that crates stay units): each crate shrinks about
+    tenfold and the mix of code stays that of the corpus. The offset is the
+    one whose share of lines is closest to a tenth."""
+    total = sum(lines for _, lines in files)
+    best = min(range(10), key=lambda k: abs(sum(n for _, n in files[k::10]) - total / 10))
+    subset = files[best::10]
+    marker = SUBSET_DIR / ".made-from"
+    wanted = f"{len(files)} {total} {best}\n"
+    if marker.is_file() and marker.read_text() == wanted:
+        return subset
+    if SUBSET_DIR.exists():
+        shutil.rmtree(SUBSET_DIR)
+    for path, _ in subset:
+        target = SUBSET_DIR / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(VENDOR_DIR / path, target)
+        manifest = VENDOR_DIR / path.parts[0] / "Cargo.toml"
+        if manifest.is_file():
+            shutil.copyfile(manifest, SUBSET_DIR / path.parts[0] / "Cargo.toml")
+    marker.write_text(wanted)
+    return subset
+
+
+def measure(config: Config) -> None:
+    out_path = CORPUS_DIR / "last-output.json"
+    with open(out_path, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [str(BINARY), *config.args],
+            cwd=CORPUS_DIR,
+            stdout=out,
+            stderr=subprocess.PIPE,
+        )
+        stderr = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    # 1 means findings at level deny, which the corpus has; 2 is a failure.
+    if code not in (0, 1):
+        sys.exit(f"`memolint {' '.join(config.args)}` exited {code}:\n{stderr.decode(errors='replace')}")
+    config.walls.append(wall)
+    config.peaks.append(usage.ru_maxrss * 1024)
+    config.cpus.append(usage.ru_utime + usage.ru_stime)
+    if config.check:
+        config.outputs.add(hashlib.sha256(out_path.read_bytes()).hexdigest())
+        config.findings = len(json.loads(out_path.read_bytes())["findings"])
+
+
+def report(configs: list[Config], options) -> int:
+    by_name = {c.name: c for c in configs}
+    j = options.jobs
+    print(
+        f"{'configuration':<22} {'lines':>10} {'median s':>9} {'min s':>7} {'max s':>7}"
+        f" {'cpu s':>7} {'peak MiB':>9} {'ns/line':>8}"
+    )
+    for c in configs:
+        print(
+            f"{c.name:<22} {c.lines:>10,} {c.median:>9.2f} {min(c.walls):>7.2f} {max(c.walls):>7.2f}"
+            f" {statistics.median(c.cpus):>7.2f} {c.peak / 2**20:>9.0f} {1e9 * c.median / c.lines:>8.0f}"
+        )
+    print()
+
+    failures = []
+
+    def target(label: str, value: float, ok: bool, goal: str) -> None:
+        print(f"{label:<46} {value:>7.2f}   {'ok  ' if ok else 'MISS'} (target {goal})")
+        if not ok:
+            failures.append(label)
+
+    for jobs in sorted({1, j}):
+        check, parse = by_name[f"check full -j{jobs}"], by_name[f"parse full -j{jobs}"]
+        ratio = check.median / parse.median
+        target(f"check / parse floor, full corpus, -j{jobs}", ratio, ratio <= MAX_CHECK_OVER_PARSE, f"<= {MAX_CHECK_OVER_PARSE}")
+    cpu_ratio = statistics.median(by_name["check full -j1"].cpus) / statistics.median(by_name["parse full -j1"].cpus)
+    print(f"{'check / parse floor, CPU time, -j1 (reference)':<46} {cpu_ratio:>7.2f}")
+    if j != 1:
+        for kind in ("check", "parse"):
+            speedup = by_name[f"{kind} full -j1"].median / by_name[f"{kind} full -j{j}"].median
+            if kind == "check":
+                target(f"-j1 / -j{j} wall time, check, full corpus", speedup, speedup >= MIN_SPEEDUP_J2, f">= {MIN_SPEEDUP_J2}")
+            else:
+                print(f"{'-j1 / -j' + str(j) + ' wall time, parse floor (for reference)':<46} {speedup:>7.2f}")
+    for jobs in sorted({1, j}):
+        full, small = by_name[f"check full -j{jobs}"], by_name[f"check subset -j{jobs}"]
+        per_full, per_small = full.median / full.lines, small.median / small.lines
+        drift = per_full / per_small - 1
+        target(
+            f"per-line cost full / subset - 1, check, -j{jobs}",
+            drift,
+            abs(drift) <= MAX_PER_LINE_DRIFT,
+            f"within +-{MAX_PER_LINE_DRIFT}",
+        )
+    peak = max(by_name[f"check full -j{jobs}"].peak for jobs in sorted({1, j}))
+    target("peak memory of check, full corpus, GiB", peak / 2**30, peak <= MAX_PEAK_BYTES, "<= 1")
+
+    identical = True
+    for size in ("full", "subset"):
+        outputs = set().union(*(by_name[f"check {size} -j{jobs}"].outputs for jobs in sorted({1, j})))
+        if len(outputs) != 1:
+            identical = False
+            print(f"findings DIFFER between runs or thread counts on the {size} corpus")
+    findings = by_name[f"check full -j{j}"].findings
+    print(
+        f"findings identical at every thread count and in every run: {'yes' if identical else 'NO'}"
+        f" ({findings} findings on the full corpus)"
+    )
+
+    if options.json:
+        options.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine_line(),
+                    "configurations": {
+                        c.name: {"lines": c.lines, "walls": c.walls, "cpus": c.cpus, "peaks": c.peaks}
+                        for c in configs
+                    },
+                    "identical": identical,
+                    "missed": failures,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    if failures:
+        print(f"missed: {', '.join(failures)}")
+    return 0 if identical else 1
+
+
+def machine_line() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return f"machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}; memolint {commit or '?'}"
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
