@@ -7,8 +7,9 @@
 //! `exclude` globs, and never follows symbolic links, so that nothing outside
 //! the checked tree is read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -89,6 +90,8 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
     let mut manifests = ManifestCache::default();
     // (unit root, config origin) → unit index
     let mut unit_keys: BTreeMap<(PathBuf, Option<PathBuf>), usize> = BTreeMap::new();
+    // (unit index, package directory) of the packages merged into units.
+    let mut merged: HashSet<(usize, PathBuf)> = HashSet::new();
 
     for input in paths {
         let absolute = std::path::absolute(input).unwrap_or_else(|_| input.clone());
@@ -136,12 +139,12 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
             discovery.display.push(display_path(&path, &cwd));
             discovery.files.push(path.clone());
 
-            let (root, targets) = match manifests.package_of(&path, &mut discovery.warnings) {
+            let (root, package) = match manifests.package_of(&path, &mut discovery.warnings) {
                 Some(package) => {
                     let root = manifests
                         .workspace_of(&package.dir, &mut discovery.warnings)
                         .unwrap_or_else(|| package.dir.clone());
-                    (root, Some(package.targets.clone()))
+                    (root, Some(package))
                 }
                 None => (absolute.clone(), None),
             };
@@ -157,10 +160,13 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
             });
             let unit = &mut discovery.units[unit_index];
             unit.files.push(id);
-            if let Some(targets) = targets {
-                for target in targets {
-                    if !unit.targets.iter().any(|t| t.root == target.root) {
-                        unit.targets.push(target);
+            // A package's targets join its unit once, with its first file.
+            if let Some(package) = package {
+                if merged.insert((unit_index, package.dir.clone())) {
+                    for target in &package.targets {
+                        if !unit.targets.iter().any(|t| t.root == target.root) {
+                            unit.targets.push(target.clone());
+                        }
                     }
                 }
             }
@@ -284,7 +290,9 @@ struct Package {
 #[derive(Default)]
 struct ManifestCache {
     manifests: HashMap<PathBuf, Option<Manifest>>,
-    packages: HashMap<PathBuf, Option<Package>>,
+    /// Shared, not copied, by the files of a package.
+    packages: HashMap<PathBuf, Option<Rc<Package>>>,
+    workspaces: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl ManifestCache {
@@ -322,7 +330,7 @@ impl ManifestCache {
 
     /// The package a file belongs to: the nearest `Cargo.toml` with a
     /// `[package]` above it.
-    fn package_of(&mut self, file: &Path, warnings: &mut Vec<String>) -> Option<Package> {
+    fn package_of(&mut self, file: &Path, warnings: &mut Vec<String>) -> Option<Rc<Package>> {
         let dir = file.parent()?;
         for ancestor in dir.ancestors() {
             if let Some(cached) = self.packages.get(ancestor) {
@@ -334,9 +342,11 @@ impl ManifestCache {
             let package = if ancestor.join("Cargo.toml").is_file() {
                 self.manifest(ancestor, warnings)
                     .filter(|m| m.package.is_some())
-                    .map(|m| Package {
-                        dir: ancestor.to_path_buf(),
-                        targets: targets_of(ancestor, m),
+                    .map(|m| {
+                        Rc::new(Package {
+                            dir: ancestor.to_path_buf(),
+                            targets: targets_of(ancestor, m),
+                        })
                     })
             } else {
                 None
@@ -352,16 +362,21 @@ impl ManifestCache {
 
     /// The workspace root above (or at) a package directory, if any.
     fn workspace_of(&mut self, package_dir: &Path, warnings: &mut Vec<String>) -> Option<PathBuf> {
-        for ancestor in package_dir.ancestors() {
-            if ancestor.join("Cargo.toml").is_file()
-                && self
-                    .manifest(ancestor, warnings)
-                    .is_some_and(|m| m.workspace.is_some())
-            {
-                return Some(ancestor.to_path_buf());
-            }
+        if let Some(known) = self.workspaces.get(package_dir) {
+            return known.clone();
         }
-        None
+        let found = package_dir
+            .ancestors()
+            .find(|ancestor| {
+                ancestor.join("Cargo.toml").is_file()
+                    && self
+                        .manifest(ancestor, warnings)
+                        .is_some_and(|m| m.workspace.is_some())
+            })
+            .map(Path::to_path_buf);
+        self.workspaces
+            .insert(package_dir.to_path_buf(), found.clone());
+        found
     }
 }
 

@@ -56,6 +56,8 @@ pub struct SourceFile {
     pub text: String,
     /// Computed on first use: most files of a run are never rendered.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// See [`SourceFile::ascii_line_starts`].
+    ascii_line_starts: std::sync::OnceLock<Option<Vec<usize>>>,
 }
 
 /// A 1-based line and 1-based column (in characters).
@@ -79,6 +81,7 @@ impl SourceFile {
             path,
             text,
             line_starts: std::sync::OnceLock::new(),
+            ascii_line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -101,6 +104,22 @@ impl SourceFile {
 
     pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
+    /// For an ASCII text, the byte offsets where lines start counting only
+    /// `\n` line ends (as proc-macro2 numbers lines): then a line and a
+    /// character column map to a byte offset with one addition. `None` for
+    /// other texts.
+    pub fn ascii_line_starts(&self) -> Option<&[usize]> {
+        self.ascii_line_starts
+            .get_or_init(|| {
+                self.text.is_ascii().then(|| {
+                    std::iter::once(0)
+                        .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                        .collect()
+                })
+            })
+            .as_deref()
     }
 
     /// The text of a span, clamped to valid boundaries.

@@ -43,9 +43,25 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
+    /// `span.byte_range()` the cheap way, for a file syn parsed whole that
+    /// is ASCII: from its line and column. proc-macro2 converts character
+    /// offsets to bytes through a map it grows on every call, which costs
+    /// more than everything else the index does with a span.
+    fn ascii_byte_range(&self, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
+        if self.offset != 0 {
+            return None;
+        }
+        let lines = self.source.ascii_line_starts()?;
+        let byte =
+            |at: proc_macro2::LineColumn| Some(lines.get(at.line.checked_sub(1)?)? + at.column);
+        Some(byte(span.start())?..byte(span.end())?)
+    }
+
     /// The byte span of a syn span in this file's text.
     pub fn span(&self, span: proc_macro2::Span) -> Span {
-        let range = span.byte_range();
+        let range = self
+            .ascii_byte_range(span)
+            .unwrap_or_else(|| span.byte_range());
         Span::new(
             self.source.id,
             range.start + self.offset..range.end + self.offset,
@@ -219,9 +235,9 @@ pub struct Index<'a> {
     pub statics: Vec<StaticDef>,
     /// `(type full path, method name)` → the methods defined for it.
     pub(crate) methods: HashMap<(Vec<String>, String), Vec<FnId>>,
-    /// Names looked up in modules, once the modules' names are all known
-    /// (see `scope::cached_lookup`).
-    pub(crate) lookups: RefCell<HashMap<ModuleId, Lookups>>,
+    /// Names looked up through a module's glob imports, by module and glob
+    /// depth, once the modules' names are all known (`scope::lookup_in_module`).
+    pub(crate) lookups: RefCell<HashMap<(ModuleId, usize), Lookups>>,
 }
 
 /// What a call or path refers to.
@@ -305,6 +321,18 @@ impl<'a> Index<'a> {
     /// Resolves a full path to an item of this unit if it names one (following
     /// `pub use` re-exports), or to an external path.
     pub(crate) fn canonical(&self, path: &[String], depth: usize) -> Target {
+        self.canonical_from(path, depth, &mut Vec::new())
+    }
+
+    /// [`Index::canonical`], knowing the paths the chain of re-exports
+    /// has passed through: coming back to one is a cycle, which could only
+    /// go round until the depth limit and end unknown, so it ends now.
+    fn canonical_from(
+        &self,
+        path: &[String],
+        depth: usize,
+        passed: &mut Vec<Vec<String>>,
+    ) -> Target {
         const MAX_REEXPORT_DEPTH: usize = 16;
         let Some(first) = path.first() else {
             return Target::Unknown;
@@ -343,7 +371,11 @@ impl<'a> Index<'a> {
                 }
                 let mut full = import.clone();
                 full.extend(tail.iter().cloned());
-                return self.canonical(&full, depth + 1);
+                if passed.contains(&full) || full.as_slice() == path {
+                    return Target::Unknown;
+                }
+                passed.push(path.to_vec());
+                return self.canonical_from(&full, depth + 1, passed);
             }
             return Target::Unknown;
         }

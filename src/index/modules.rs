@@ -71,7 +71,7 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
     // Files no `mod` declaration reached, shallowest first so that a
     // `mod.rs` claims its children before they are placed on their own.
     let mut orphans: Vec<usize> = (0..files.len()).filter(|&i| !assigned[i]).collect();
-    orphans.sort_by_key(|&i| {
+    orphans.sort_by_cached_key(|&i| {
         (
             files[i].source.path.components().count(),
             files[i].source.path.clone(),
@@ -396,17 +396,26 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     );
                 }
                 syn::Item::Macro(item_macro) => {
+                    // Most item macros declare neither statics nor
+                    // functions: their spans are not worth computing.
+                    let statics = statics_in_macro(&item_macro.mac);
+                    let file = &index.files[index.modules[m].file];
+                    let macro_fn = if file.macro_fns.is_empty() {
+                        None
+                    } else {
+                        let start = super::extent::path(&item_macro.mac.path).byte_range().start;
+                        file.macro_fns
+                            .iter()
+                            .find(|f| f.macro_start.byte_range().start == start)
+                    };
+                    if statics.is_empty() && macro_fn.is_none() {
+                        continue;
+                    }
                     let span = item_span(index, m, item);
-                    for (name, kind, ty) in statics_in_macro(&item_macro.mac) {
+                    for (name, kind, ty) in statics {
                         push_static(index, module_id, None, name, kind, ty, span);
                     }
-                    let file = &index.files[index.modules[m].file];
-                    let start = super::extent::path(&item_macro.mac.path).byte_range().start;
-                    if let Some(macro_fn) = file
-                        .macro_fns
-                        .iter()
-                        .find(|f| f.macro_start.byte_range().start == start)
-                    {
+                    if let Some(macro_fn) = macro_fn {
                         let item_fn = &macro_fn.item;
                         let id = push_fn(
                             index,

@@ -284,28 +284,14 @@ fn declares(module: &super::Module<'_>, name: &str) -> bool {
         || module.statics.contains_key(name)
 }
 
-/// [`lookup_in_module`] from the top, remembered per module and name: the
-/// same names (`Some`, `Vec`, `Ok`) are looked up in every body, and each
-/// lookup that fails walks every glob import. Only top-level lookups are
-/// remembered, so the glob depth limit cuts off exactly where it did.
+/// A name in a module: declared there, imported there, or reached through
+/// its glob imports, as far as [`MAX_GLOB_DEPTH`] globs deep.
 fn cached_lookup(index: &Index<'_>, module: ModuleId, name: &str) -> Option<Vec<String>> {
-    if let Some(found) = index
-        .lookups
-        .borrow()
-        .get(&module)
-        .and_then(|names| names.get(name))
-    {
-        return found.clone();
-    }
-    let found = lookup_in_module(index, module, name, 0);
-    index
-        .lookups
-        .borrow_mut()
-        .entry(module)
-        .or_default()
-        .insert(name.to_string(), found.clone());
-    found
+    lookup_in_module(index, module, name, 0)
 }
+
+/// How many glob imports deep a name is looked for.
+const MAX_GLOB_DEPTH: usize = 8;
 
 fn lookup_in_module(
     index: &Index<'_>,
@@ -313,7 +299,6 @@ fn lookup_in_module(
     name: &str,
     depth: usize,
 ) -> Option<Vec<String>> {
-    const MAX_GLOB_DEPTH: usize = 8;
     let m = index.module(module);
     if declares(m, name) {
         let mut full = m.full_path();
@@ -323,19 +308,32 @@ fn lookup_in_module(
     if let Some(path) = m.imports.get(name) {
         return Some(path.clone());
     }
-    if depth >= MAX_GLOB_DEPTH {
+    if depth >= MAX_GLOB_DEPTH || m.globs.is_empty() {
         return None;
     }
-    for glob in &m.globs {
-        if let Some(target) = module_at(index, glob) {
-            if target != module {
-                if let Some(found) = lookup_in_module(index, target, name, depth + 1) {
-                    return Some(found);
-                }
-            }
-        }
+    // Modules that glob-import each other (a child's `use super::*`, its
+    // parent's `pub use child::*`) make the walk exponential in the depth
+    // limit. The answer depends only on the module, the depth and the
+    // name, so each is remembered and the walk is linear.
+    if let Some(found) = index
+        .lookups
+        .borrow()
+        .get(&(module, depth))
+        .and_then(|names| names.get(name))
+    {
+        return found.clone();
     }
-    None
+    let found = m.globs.iter().find_map(|glob| {
+        let target = module_at(index, glob).filter(|&target| target != module)?;
+        lookup_in_module(index, target, name, depth + 1)
+    });
+    index
+        .lookups
+        .borrow_mut()
+        .entry((module, depth))
+        .or_default()
+        .insert(name.to_string(), found.clone());
+    found
 }
 
 /// The module of this unit at a full path, if there is one.
