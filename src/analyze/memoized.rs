@@ -326,6 +326,17 @@ fn resolve_attribute(
     }
     // `use cached::proc_macro::*;` brings the bare name into scope.
     if let Some(ident) = path.get_ident() {
+        // Only a memoizer whose path ends in this name can be found so
+        // (most attributes are `doc` comments): skip the globs otherwise.
+        let ident_text = ident.to_string();
+        let named = memoizers.attributes.iter().any(|a| {
+            a.paths
+                .iter()
+                .any(|p| p.rsplit("::").next() == Some(ident_text.as_str()))
+        });
+        if !named {
+            return None;
+        }
         let module = index.module(index.function(function).module);
         for glob in &module.globs {
             let candidate = format!("{}::{}", glob.join("::"), ident);
