@@ -2,11 +2,14 @@
 //!
 //! The index says what the code contains; the analysis says what it means
 //! for memoization: which functions are memoized, by what, and with which
-//! bounds; and what each function does besides computing from its
-//! arguments (its effects). Rules read these facts instead of re-deriving them.
+//! bounds; what each function does besides computing from its arguments
+//! (its effects); and which functions recurse, with the shapes of their
+//! recursive calls (for ML201 and its fix). Rules read these facts instead
+//! of re-deriving them.
 
 mod effects;
 mod memoized;
+pub mod recursion;
 
 pub use effects::{ChainStep, Effects, Witness};
 pub use memoized::{AttrOption, Memoization, Memoized, SizeBound};
@@ -25,6 +28,9 @@ pub struct Analysis {
     pub memoized: Vec<Memoized>,
     /// What every function does besides computing from its arguments.
     pub effects: Effects,
+    /// Every function on a cycle of the call graph: its recursive calls'
+    /// argument shapes and whether they overlap.
+    pub recursion: Vec<recursion::RecursiveFn>,
 }
 
 impl Analysis {
@@ -36,11 +42,13 @@ impl Analysis {
         let memo_tables: HashSet<_> = memoized.iter().filter_map(|m| m.how.table()).collect();
         let memoized_fns: HashSet<_> = memoized.iter().map(|m| m.function).collect();
         let effects = Effects::compute(index, &sources, &memo_tables, &memoized_fns);
+        let recursion = recursion::find_recursion(index, &memoized, &effects);
         Analysis {
             memoizers,
             sources,
             memoized,
             effects,
+            recursion,
         }
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod ml002_unused_suppression;
 mod ml101_nondeterministic_memoized;
 mod ml102_side_effect_memoized;
 mod ml103_unbounded_memo_cache;
+mod ml201_overlapping_recursion;
 
 /// Whether and how a rule's findings can be fixed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +89,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &ml101_nondeterministic_memoized::NondeterministicMemoized,
         &ml102_side_effect_memoized::SideEffectMemoized,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
+        &ml201_overlapping_recursion::OverlappingRecursion,
     ]
 }
 
