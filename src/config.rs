@@ -347,6 +347,7 @@ exclude = []
 # unparsable-file = "warn"
 # unused-suppression = "warn"
 # unbounded-memo-cache = "warn"
+# overlapping-recursion = "warn"
 
 [sources]
 # Extend the catalog of nondeterministic and side-effecting APIs, by category:

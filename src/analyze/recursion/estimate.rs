@@ -139,10 +139,7 @@ impl Estimate {
             }
             Growth::Exponential {
                 base: None, size, ..
-            } => format!(
-                "a number of calls exponential in {}",
-                size_text(size, names)
-            ),
+            } => format!("exponentially many calls in {}", size_text(size, names)),
             Growth::Polynomial { degree, size } => {
                 let (shown, exact) = number(*degree);
                 let size = exponent(size, names);
@@ -352,10 +349,7 @@ fn size_kind(calls: &[&RecursiveCall], param: usize) -> SizeKind {
 /// The estimate for `calls`, which run in one invocation and overlap.
 pub(super) fn estimate(calls: &[&RecursiveCall]) -> Estimate {
     let arity = calls.iter().map(|c| c.args.len()).max().unwrap_or(0);
-    if calls
-        .iter()
-        .any(|c| c.args.iter().any(|s| *s == Shape::Returned))
-    {
+    if calls.iter().any(|c| c.args.contains(&Shape::Returned)) {
         return Estimate {
             growth: Growth::SuperPolynomial,
             distinct: None,
