@@ -216,6 +216,7 @@ pub fn find_recursion(
 ) -> Vec<RecursiveFn> {
     let cycles = scc::Cycles::find(index);
     let memoized: HashSet<FnId> = memoized.iter().map(|m| m.function).collect();
+    let mut type_defs = signature::TypeDefs::new(index);
     let mut out = Vec::new();
     for function in &index.fns {
         let cycle = cycles.cycle_of(function.id);
@@ -229,12 +230,21 @@ pub fn find_recursion(
             calls: Vec::new(),
             verdict: Verdict::NoOverlap,
         };
-        if let Some(exclusion) = signature::exclusion(function, cycle, &memoized, effects) {
+        let excluded = signature::exclusion(function, cycle, &memoized, effects)
+            .or_else(|| signature::hidden_state(function, &mut type_defs));
+        if let Some(exclusion) = excluded {
             found.verdict = Verdict::Excluded(exclusion);
             out.push(found);
             continue;
         }
-        found.calls = recursive_calls(index, function, &cycles);
+        let (calls, mutates) = recursive_calls(index, function, &cycles);
+        if let Some(param) = mutates {
+            let name = found.params.get(param).map_or("?", |p| p.name.as_str());
+            found.verdict = Verdict::Excluded(Exclusion::InteriorMutability(name.to_string()));
+            out.push(found);
+            continue;
+        }
+        found.calls = calls;
         for (position, param) in found.params.iter_mut().enumerate() {
             param.passes_through = !found.calls.is_empty()
                 && found
@@ -279,14 +289,15 @@ fn params(function: &FnDef<'_>) -> Vec<Param> {
         .collect()
 }
 
-/// Walks `function`'s body and describes its calls to its cycle.
+/// Walks `function`'s body and describes its calls to its cycle; also
+/// says which parameter, if any, it changes through a shared reference.
 fn recursive_calls(
     index: &Index<'_>,
     function: &FnDef<'_>,
     cycles: &scc::Cycles,
-) -> Vec<RecursiveCall> {
+) -> (Vec<RecursiveCall>, Option<usize>) {
     let Some(block) = function.block else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let targets: HashMap<(usize, usize), FnId> = function
         .calls
@@ -299,7 +310,7 @@ fn recursive_calls(
         })
         .collect();
     if targets.is_empty() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let takes_self = |f: FnId| index.function(f).has_receiver();
     let mut walker =
@@ -335,7 +346,7 @@ fn recursive_calls(
         })
         .collect();
     calls.sort_by_key(|c| (c.span.start, c.span.end));
-    calls
+    (calls, walker.mutates)
 }
 
 #[cfg(test)]

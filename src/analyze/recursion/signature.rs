@@ -5,13 +5,13 @@
 //! added automatically (generic, `async`, `const`, `unsafe`, `self`,
 //! parameters that cannot be a key).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use syn::visit::Visit;
 
 use super::Exclusion;
 use crate::analyze::Effects;
-use crate::index::{tokens_text, FnDef, FnId, FnOwner};
+use crate::index::{tokens_text, FnDef, FnId, FnOwner, Index, ModuleId};
 
 /// The cheap reasons not to look at a function's calls at all.
 pub(super) fn exclusion(
@@ -77,6 +77,95 @@ pub(super) fn exclusion(
     None
 }
 
+/// The crate's own struct and enum definitions, found on demand: a
+/// parameter (or `self`) of such a type hides state in its fields.
+pub(super) struct TypeDefs<'i, 'a> {
+    index: &'i Index<'a>,
+    /// Modules by full path, built the first time a type is looked up.
+    modules: Option<HashMap<Vec<String>, ModuleId>>,
+}
+
+impl<'i, 'a> TypeDefs<'i, 'a> {
+    pub fn new(index: &'i Index<'a>) -> TypeDefs<'i, 'a> {
+        TypeDefs {
+            index,
+            modules: None,
+        }
+    }
+
+    /// What the fields of the crate type at `path` say about purity.
+    fn fields_of(&mut self, path: &[String]) -> Option<(bool, bool)> {
+        let (name, module_path) = path.split_last()?;
+        let index = self.index;
+        let modules = self.modules.get_or_insert_with(|| {
+            index
+                .modules
+                .iter()
+                .map(|m| (m.full_path(), m.id))
+                .collect()
+        });
+        let module = index.module(*modules.get(module_path)?);
+        let no_callbacks = HashSet::new();
+        let mut facts = TypeFacts::new(&no_callbacks);
+        let mut found = false;
+        for item in module.items {
+            match item {
+                syn::Item::Struct(s) if s.ident == name => {
+                    found = true;
+                    facts.visit_fields(&s.fields);
+                }
+                syn::Item::Enum(e) if e.ident == name => {
+                    found = true;
+                    for variant in &e.variants {
+                        facts.visit_fields(&variant.fields);
+                    }
+                }
+                _ => {}
+            }
+        }
+        found.then_some((facts.interior_mutability, facts.callback))
+    }
+}
+
+/// A parameter (or `self`) whose type is one of the crate's structs with
+/// interior mutability or a callback in its fields: its methods may read or
+/// change state a cache key does not see (`self.memo: RefCell<HashMap>`).
+pub(super) fn hidden_state(function: &FnDef<'_>, defs: &mut TypeDefs<'_, '_>) -> Option<Exclusion> {
+    let index = defs.index;
+    let scope = index.scope_of(function.id);
+    for input in &function.sig.inputs {
+        let (name, path) = match input {
+            syn::FnArg::Receiver(_) => match &function.owner {
+                FnOwner::Impl {
+                    self_ty: Some(path),
+                    ..
+                } => ("self".to_string(), Some(path.clone())),
+                _ => continue,
+            },
+            syn::FnArg::Typed(pat_type) => (
+                match &*pat_type.pat {
+                    syn::Pat::Ident(ident) => ident.ident.to_string(),
+                    other => tokens_text(other),
+                },
+                scope.resolve_type(&pat_type.ty),
+            ),
+        };
+        let Some(path) = path else {
+            continue;
+        };
+        let is_local = index.crates.iter().any(|c| Some(&c.name) == path.first());
+        if !is_local {
+            continue;
+        }
+        match defs.fields_of(&path) {
+            Some((true, _)) => return Some(Exclusion::InteriorMutability(name)),
+            Some((_, true)) => return Some(Exclusion::Callback(name)),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Type names whose values change behind a shared reference.
 const INTERIOR_MUTABLE: &[&str] = &[
     "Cell",
@@ -89,6 +178,9 @@ const INTERIOR_MUTABLE: &[&str] = &[
     "Sender",
     "SyncSender",
     "Receiver",
+    "DashMap",
+    "DashSet",
+    "ArcSwap",
 ];
 /// Collection types, for output-bounded enumerations.
 const COLLECTIONS: &[&str] = &[

@@ -257,6 +257,48 @@ fn exclusions() {
 }
 
 #[test]
+fn state_behind_shared_references() {
+    let found = analyze(
+        "use std::cell::RefCell;
+        use std::collections::HashMap;
+        use other_crate::Log;
+        pub struct Memo { table: RefCell<HashMap<u64, u64>> }
+        impl Memo {
+            pub fn fib(&self, n: u64) -> u64 {
+                if n < 2 { return n; }
+                let v = self.fib(n - 1) + self.fib(n - 2);
+                self.table.borrow_mut().insert(n, v);
+                v
+            }
+        }
+        pub struct Plain { base: u64 }
+        impl Plain {
+            pub fn fib(&self, n: u64) -> u64 {
+                if n < 2 { self.base } else { self.fib(n - 1) + self.fib(n - 2) }
+            }
+        }
+        pub fn logged(n: u64, log: &Log) -> u64 {
+            log.lock().unwrap().push(n);
+            if n < 2 { n } else { logged(n - 1, log) + logged(n - 2, log) }
+        }",
+    );
+    let verdicts: Vec<(&str, &Verdict)> = found
+        .iter()
+        .map(|(n, r)| (n.as_str(), &r.verdict))
+        .collect();
+    // Free functions come first in the index.
+    assert!(matches!(
+        verdicts[0],
+        ("logged", Verdict::Excluded(Exclusion::InteriorMutability(p))) if p == "log"
+    ));
+    assert!(matches!(
+        verdicts[1],
+        ("fib", Verdict::Excluded(Exclusion::InteriorMutability(p))) if p == "self"
+    ));
+    assert!(matches!(verdicts[2], ("fib", Verdict::Overlapping(_))));
+}
+
+#[test]
 fn cycles_of_the_call_graph() {
     let found = analyze(
         "pub fn a(n: u64) -> u64 { if n < 3 { 1 } else { b(n - 1) } }

@@ -26,6 +26,24 @@ const SAME_VALUE: &[&str] = &[
     "unwrap",
     "expect",
 ];
+/// Methods that change a value behind a shared reference (`RefCell`,
+/// `Cell`, `Mutex`, `RwLock`, atomics, `OnceCell`).
+const INTERIOR_MUTATORS: &[&str] = &[
+    "borrow_mut",
+    "try_borrow_mut",
+    "with_borrow_mut",
+    "lock",
+    "try_lock",
+    "try_write",
+    "set",
+    "store",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_update",
+    "compare_exchange",
+    "get_or_init",
+];
+
 impl Walker<'_> {
     pub(super) fn expr(&mut self, expr: &syn::Expr) -> Eval {
         use syn::Expr as E;
@@ -226,6 +244,9 @@ impl Walker<'_> {
     fn method_call(&mut self, call: &syn::ExprMethodCall) -> Eval {
         let receiver = self.expr(&call.receiver);
         let name = call.method.to_string();
+        if receiver.params != 0 && INTERIOR_MUTATORS.contains(&name.as_str()) {
+            self.mutates = Some(receiver.params.trailing_zeros() as usize);
+        }
         let per_item = PER_ITEM.contains(&name.as_str())
             && call.args.iter().any(|a| matches!(a, syn::Expr::Closure(_)));
         let item = if per_item {

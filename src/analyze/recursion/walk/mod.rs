@@ -75,6 +75,9 @@ pub(super) struct Walker<'w> {
     /// Set while re-evaluating an expression to classify it: records nothing.
     quiet: bool,
     pub calls: Vec<RawCall>,
+    /// A parameter changed through a shared reference
+    /// (`self.memo.borrow_mut()`, `counter.set(...)`): interior mutability.
+    pub mutates: Option<usize>,
 }
 
 impl<'w> Walker<'w> {
@@ -95,6 +98,7 @@ impl<'w> Walker<'w> {
             next_id: 0,
             quiet: false,
             calls: Vec::new(),
+            mutates: None,
         };
         for (position, input) in sig.inputs.iter().enumerate() {
             let param = Eval::new(Val::Param(position));
