@@ -19,6 +19,7 @@
 mod body;
 mod modules;
 mod scope;
+mod spans;
 
 use std::collections::HashMap;
 
