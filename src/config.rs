@@ -386,14 +386,19 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of a byte offset in a TOML
+/// text; a byte-order mark takes no column.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
+    let mut line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
+    if line_start == 0 && before.starts_with("\u{feff}".as_bytes()) {
+        line_start = 3;
+    }
     let column = String::from_utf8_lossy(&before[line_start..])
         .chars()
         .count()

@@ -90,10 +90,6 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
 
     for input in paths {
         let absolute = std::path::absolute(input).unwrap_or_else(|_| input.clone());
-        if input.as_os_str().is_empty() {
-            discovery.errors.push("an empty path was given".to_string());
-            continue;
-        }
         let metadata = match std::fs::symlink_metadata(&absolute) {
             Ok(metadata) => metadata,
             Err(error) => {
@@ -339,10 +335,7 @@ impl ManifestCache {
                         let location = error
                             .span()
                             .map(|span| {
-                                let before = &text[..span.start.min(text.len())];
-                                let line = before.matches('\n').count() + 1;
-                                let column =
-                                    before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                                let (line, column) = crate::config::line_col(&text, span.start);
                                 format!(":{line}:{column}")
                             })
                             .unwrap_or_default();

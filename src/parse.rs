@@ -1,7 +1,7 @@
 //! Load and parse: each file of a unit is read once and parsed once.
 //!
 //! A file that cannot be read, is larger than `max-file-size`, is not UTF-8,
-//! nests deeper than [`nesting::MAX_NESTING`] or does not parse becomes a
+//! nests deeper than [`nesting`] allows or does not parse becomes a
 //! [`FileFailure`] (reported as ML001) with the best location available, and
 //! the rest of the unit goes on.
 
@@ -93,16 +93,14 @@ fn load_one(
             return fail(text, Some(start), FailureCause::Syntax, message);
         }
     };
-    if let Err(too_deep) = nesting::check(&tokens, nesting::MAX_NESTING) {
+    if let Err(too_deep) = nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
+    {
         let start = too_deep.offset + offset;
         return fail(
             text,
             Some(start),
             FailureCause::TooDeep,
-            format!(
-                "nested too deeply: more than {} levels of expressions, types or blocks here",
-                nesting::MAX_NESTING
-            ),
+            too_deep.describe(),
         );
     }
     match syn::parse2::<syn::File>(tokens) {
