@@ -15,11 +15,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{self, StandardStream, WriteColor};
 
+use crate::baseline::Baseline;
 use crate::config::{CONFIG_FILE_NAME, INIT_TEMPLATE};
 use crate::diagnostic::Level;
+use crate::fix::{self, FixOptions};
 use crate::pipeline::{self, Options, Outcome};
 use crate::report::{self, Format};
 use crate::rules;
+use crate::suppress;
 
 /// Static analysis of memoization in Rust: stale caches, unbounded caches
 /// and missed memoization.
@@ -34,6 +37,8 @@ pub struct Cli {
 enum Command {
     /// Check crates and files (default: the current directory).
     Check(CheckArgs),
+    /// Apply fixes: `safe` ones, and `unsafe` ones with `--unsafe-fixes`.
+    Fix(FixArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ML101`) or name (`nondeterministic-memoized`).
@@ -56,6 +61,50 @@ enum Command {
 struct CheckArgs {
     /// Files and directories to check.
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long, conflicts_with_all = ["add_suppressions", "write_baseline"])]
+    statistics: bool,
+    /// Exit 0 even when findings fail the run (errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file and exit.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["baseline", "add_suppressions"]
+    )]
+    write_baseline: Option<PathBuf>,
+    /// Insert a `// memolint: allow(CODE) -- REASON` comment above every
+    /// current finding (not in the --baseline, if one is given) and exit.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    add_suppressions: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct FixArgs {
+    /// Files and directories to fix.
+    paths: Vec<PathBuf>,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of what would change and write nothing
+    /// (exit 1 if anything would change).
+    #[arg(long)]
+    diff: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -119,45 +168,289 @@ pub fn main(args: impl IntoIterator<Item = OsString>, invocation: Invocation) ->
     };
     match cli.command {
         Command::Check(check) => run_check(check, invocation),
+        Command::Fix(fix) => run_fix(fix, invocation),
         Command::Explain { rule } => explain(&rule),
         Command::Rules => list_rules(),
         Command::Init { dir, force } => init(&dir, force),
     }
 }
 
-fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
-    let common = &args.common;
-    let paths = if args.paths.is_empty() {
+fn pipeline_options(paths: &[PathBuf], common: &CommonArgs, invocation: Invocation) -> Options {
+    let paths = if paths.is_empty() {
         vec![default_root(invocation)]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
-    let options = Options {
+    Options {
         paths,
         config: common.config.clone(),
         jobs: common.jobs,
         select: common.select.clone(),
         ignore: common.ignore.clone(),
+    }
+}
+
+fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
+    let common = &args.common;
+    if args.statistics && matches!(common.format, Format::Sarif | Format::Github) {
+        eprintln!(
+            "error: --statistics prints a table (or JSON with --format json), not {}",
+            format_name(common.format)
+        );
+        return ExitCode::from(2);
+    }
+    // A baseline that cannot be read is an error (exit 2), but the check
+    // still runs and reports everything, as for any other error.
+    let baseline = args.baseline.as_deref().map(Baseline::load);
+    let options = pipeline_options(&args.paths, common, invocation);
+    let mut outcome = pipeline::run(&options);
+    let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
+
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&outcome, path, common, &mut stderr);
+    }
+    let mut baseline_summary = None;
+    match baseline {
+        Some(Ok(baseline)) => baseline_summary = Some(baseline.apply(&mut outcome)),
+        Some(Err(error)) => outcome.errors.push(error),
+        None => {}
+    }
+    // After the baseline: with both, only new findings get a comment.
+    if let Some(reason) = &args.add_suppressions {
+        return add_suppressions(&outcome, reason, common, &mut stderr);
+    }
+
+    let rendered = match &args.output {
+        Some(path) => render_to_file(&args, &outcome, path),
+        None => {
+            let mut stdout =
+                StandardStream::stdout(color_choice(common.color, io::stdout().is_terminal()));
+            let result = render_report(&args, &outcome, &mut stdout);
+            let _ = stdout.flush();
+            match result {
+                Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the report: {error}"))
+                }
+                _ => Ok(()),
+            }
+        }
     };
-    let outcome = pipeline::run(&options);
+    if let Err(error) = rendered {
+        outcome.errors.push(error);
+    }
+    report_problems(&outcome, common, &mut stderr);
+    if let (Some(summary), false) = (&baseline_summary, common.quiet) {
+        let _ = writeln!(stderr, "{summary}");
+    }
+    if args.exit_zero && outcome.errors.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    exit_code(&outcome, common.deny_warnings)
+}
+
+/// Renders findings on stdout and problems on stderr; the exit code.
+fn report_outcome(outcome: &Outcome, common: &CommonArgs) -> ExitCode {
     let mut stdout = StandardStream::stdout(color_choice(common.color, io::stdout().is_terminal()));
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
 
-    if let Err(error) = report::render(common.format, &outcome, &mut stdout) {
+    if let Err(error) = report::render(common.format, outcome, &mut stdout) {
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {error}");
             return ExitCode::from(2);
         }
     }
     let _ = stdout.flush();
-    report_problems(&outcome, common, &mut stderr);
-    exit_code(&outcome, common.deny_warnings)
+    report_problems(outcome, common, &mut stderr);
+    exit_code(outcome, common.deny_warnings)
+}
+
+/// `memolint fix`: check, apply, say what changed and what could not be
+/// fixed, then check again and report what remains.
+fn run_fix(args: FixArgs, invocation: Invocation) -> ExitCode {
+    let common = &args.common;
+    let options = pipeline_options(&args.paths, common, invocation);
+    let before = pipeline::run(&options);
+    let fix_options = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        diff_only: args.diff,
+    };
+    let report = fix::apply(&before.findings, &before.sources, fix_options);
+    let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));
+    for error in before.errors.iter().chain(&report.errors) {
+        print_tagged(&mut stderr, termcolor::Color::Red, "error", error);
+    }
+    let failed = !before.errors.is_empty() || !report.errors.is_empty();
+
+    if args.diff {
+        print!("{}", report.diff);
+        let _ = io::stdout().flush();
+        if !common.quiet {
+            for not_fixed in &report.not_fixed {
+                let _ = writeln!(
+                    stderr,
+                    "not fixed: {}:{}: {} {}",
+                    not_fixed.path, not_fixed.line, not_fixed.code, not_fixed.reason
+                );
+            }
+        }
+        return if failed {
+            ExitCode::from(2)
+        } else if report.changed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+
+    if !common.quiet {
+        for (path, count) in &report.changed {
+            let fixes = if *count == 1 { "fix" } else { "fixes" };
+            let _ = writeln!(stderr, "fixed: {path} ({count} {fixes})");
+        }
+        for not_fixed in &report.not_fixed {
+            let _ = writeln!(
+                stderr,
+                "not fixed: {}:{}: {} {}",
+                not_fixed.path, not_fixed.line, not_fixed.code, not_fixed.reason
+            );
+        }
+    }
+    let after = pipeline::run(&options);
+    let code = report_outcome(&after, common);
+    if failed {
+        ExitCode::from(2)
+    } else {
+        code
+    }
+}
+
+fn render_report(args: &CheckArgs, outcome: &Outcome, out: &mut dyn WriteColor) -> io::Result<()> {
+    if args.statistics {
+        report::render_statistics(args.common.format, outcome, out)
+    } else {
+        report::render(args.common.format, outcome, out)
+    }
+}
+
+/// `--output FILE`: the report goes to a file, without colours unless
+/// `--color always` asks for them.
+fn render_to_file(args: &CheckArgs, outcome: &Outcome, path: &Path) -> Result<(), String> {
+    let bytes = if args.common.color == ColorArg::Always {
+        let mut out = termcolor::Ansi::new(Vec::new());
+        render_report(args, outcome, &mut out).map(|()| out.into_inner())
+    } else {
+        let mut out = termcolor::NoColor::new(Vec::new());
+        render_report(args, outcome, &mut out).map(|()| out.into_inner())
+    };
+    bytes
+        .and_then(|bytes| std::fs::write(path, bytes))
+        .map_err(|error| {
+            format!(
+                "cannot write the report to {}: {}",
+                path.display(),
+                crate::discover::io_error_text(&error)
+            )
+        })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Human => "human",
+        Format::Short => "short",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+    }
+}
+
+/// `--add-suppressions[=REASON]`: comments above every finding, then a
+/// count on stderr.
+fn add_suppressions(
+    outcome: &Outcome,
+    reason: &str,
+    common: &CommonArgs,
+    stderr: &mut StandardStream,
+) -> ExitCode {
+    let mut errors = outcome.errors.clone();
+    if !errors.is_empty() {
+        // The findings may be incomplete, or a bad baseline would not have
+        // hidden anything: editing files now would do what nobody asked.
+        errors.push("no suppressions were added because the run had errors".to_string());
+        for error in &errors {
+            print_tagged(stderr, termcolor::Color::Red, "error", error);
+        }
+        return ExitCode::from(2);
+    }
+    let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+    let added = suppress::insert::add_suppressions(outcome, reason);
+    errors.extend(added.errors.iter().cloned());
+    for error in &errors {
+        print_tagged(stderr, termcolor::Color::Red, "error", error);
+    }
+    if !common.quiet {
+        for warning in outcome.warnings.iter().chain(&added.skipped) {
+            print_tagged(stderr, termcolor::Color::Yellow, "warning", warning);
+        }
+        let _ = writeln!(stderr, "{}", added.summary());
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// `--write-baseline FILE`: record the findings, unless the run had errors
+/// (a baseline of an incomplete run would hide nothing and mislead).
+fn write_baseline(
+    outcome: &Outcome,
+    path: &Path,
+    common: &CommonArgs,
+    stderr: &mut StandardStream,
+) -> ExitCode {
+    let mut errors = outcome.errors.clone();
+    if errors.is_empty() {
+        match Baseline::from_findings(outcome, path).write(path) {
+            Ok(count) => {
+                if !common.quiet {
+                    let _ = writeln!(
+                        stderr,
+                        "wrote {} to {}",
+                        plural(count, "baseline entry", "baseline entries"),
+                        path.display()
+                    );
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    } else {
+        errors.push(format!(
+            "{} was not written because the run had errors",
+            path.display()
+        ));
+    }
+    for error in &errors {
+        print_tagged(stderr, termcolor::Color::Red, "error", error);
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Errors, warnings and the summary go to stderr so that stdout holds only
 /// findings.
 fn report_problems(outcome: &Outcome, common: &CommonArgs, stderr: &mut StandardStream) {
-    if !common.format.is_machine() {
+    if !common.format.reports_errors() {
         for error in &outcome.errors {
             print_tagged(stderr, termcolor::Color::Red, "error", error);
         }

@@ -422,6 +422,7 @@ max-file-size = "4MiB"
 [rules]
 # Levels are "allow" (off), "warn" or "deny". Codes work as keys too.
 # unparsable-file = "warn"
+# unused-suppression = "warn"
 # unbounded-memo-cache = "warn"
 
 [sources]

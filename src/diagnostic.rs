@@ -94,12 +94,22 @@ pub struct Edit {
     pub replacement: String,
 }
 
+/// A crate the fixed code needs in the owning package's `Cargo.toml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    pub name: String,
+    /// The version requirement to add when the package lacks it.
+    pub version: String,
+}
+
 /// A machine-applicable change attached to a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub message: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// A dependency the edited code uses, if any.
+    pub dependency: Option<Dependency>,
 }
 
 /// One problem found by one rule.

@@ -54,6 +54,8 @@ struct Manifest {
     lib: Option<ManifestTarget>,
     #[serde(default)]
     bin: Vec<ManifestTarget>,
+    /// Only the names and version requirements matter (for fixes).
+    dependencies: Option<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -418,6 +420,23 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
                 .unwrap_or_default()
         });
     let crate_name = package_name.replace('-', "_");
+    let dependencies: Vec<(String, String)> = manifest
+        .dependencies
+        .iter()
+        .flatten()
+        .map(|(name, spec)| {
+            let version = match spec {
+                toml::Value::String(version) => version.clone(),
+                toml::Value::Table(table) => table
+                    .get("version")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                _ => String::new(),
+            };
+            (name.clone(), version)
+        })
+        .collect();
     let mut targets = Vec::new();
     let mut push = |name: String, root: PathBuf, is_lib: bool| {
         if root.is_file() && !targets.iter().any(|t: &CrateTarget| t.root == root) {
@@ -426,6 +445,7 @@ fn targets_of(dir: &Path, manifest: &Manifest) -> Vec<CrateTarget> {
                 root,
                 is_lib,
                 package_dir: Some(dir.to_path_buf()),
+                dependencies: dependencies.clone(),
             });
         }
     };

@@ -5,11 +5,14 @@
 //! [`report`]. [`pipeline`] drives it; [`cli`] is the command line on top.
 
 pub mod analyze;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fingerprint;
+pub mod fix;
 pub mod guard;
 pub mod index;
 pub mod nesting;
@@ -18,3 +21,4 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;

@@ -112,10 +112,12 @@ fn load_one(
             {
                 ast.shebang = Some(text[..offset].trim_start_matches('\u{feff}').to_string());
             }
+            let macro_fns = crate::index::macro_fns::extract(&ast);
             Ok(ParsedFile {
                 source: source(text),
                 ast,
                 offset,
+                macro_fns,
             })
         }
         Err(error) => {
@@ -189,9 +191,34 @@ fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, (FailureC
     Ok(bytes)
 }
 
+/// Runs `work` (which parses or walks syntax trees) on a thread with the
+/// workers' large stack, so that code nested as deep as the check accepts
+/// cannot overflow the 8 MiB main thread; inline if no thread can start.
+pub fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(work));
+    let run = || {
+        let work = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        work.map(|work| work())
+    };
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("memolint-parse".to_string())
+            .stack_size(crate::pipeline::WORKER_STACK_SIZE)
+            .spawn_scoped(scope, run)
+            .ok()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+    });
+    // If no thread could start, the work is still in its slot.
+    result.flatten().or_else(run).expect("the work runs once")
+}
+
 /// Bytes syn does not see: a byte-order mark and a shebang line (but not an
 /// inner attribute `#![...]`), as `syn::parse_file` skips them.
-fn skipped_prefix(text: &str) -> usize {
+pub(crate) fn skipped_prefix(text: &str) -> usize {
     let mut offset = 0;
     if text.starts_with('\u{feff}') {
         offset = '\u{feff}'.len_utf8();

@@ -1,5 +1,6 @@
 //! The check pipeline, end to end:
-//! discover → load → parse → index → analyze → rules → findings.
+//! discover → load → parse → index → analyze → rules → suppressions →
+//! findings.
 //!
 //! Units are independent, so they run in parallel on a rayon pool whose
 //! threads have large stacks (syn and the visitors recurse as deep as the
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::analyze::Analysis;
+use crate::config::Config;
 use crate::diagnostic::{Finding, Level};
 use crate::discover::{self, Discovery, Unit};
 use crate::guard::{self, Stage};
@@ -19,10 +21,11 @@ use crate::index::Index;
 use crate::parse;
 use crate::rules::{self, Context, FailureCause, FileFailure, Rule};
 use crate::source::{FileId, SourceFile};
+use crate::suppress;
 
 /// Stack size of worker threads: enough for thousands of nested
 /// expressions. Only touched pages cost memory.
-const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
+pub const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// What to check and how.
 #[derive(Clone, Debug, Default)]
@@ -66,11 +69,20 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Number of `.rs` files looked at.
     pub files_checked: usize,
+    /// Absolute paths of every file the run looked at (for baselines: an
+    /// entry of a file that was not checked is not stale).
+    pub checked_files: Vec<PathBuf>,
+    /// The working directory of the run: displayed paths are relative to
+    /// it, and SARIF's `%SRCROOT%` is it.
+    pub root: PathBuf,
 }
 
 /// Runs the check pipeline.
 pub fn run(options: &Options) -> Outcome {
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        root: std::env::current_dir().unwrap_or_default(),
+        ..Outcome::default()
+    };
     let mut selection_ok = true;
     for key in options.select.iter().chain(&options.ignore) {
         if rules::find(key).is_none() {
@@ -88,6 +100,7 @@ pub fn run(options: &Options) -> Outcome {
     outcome.errors.extend(discovery.errors.iter().cloned());
     outcome.warnings.extend(discovery.warnings.iter().cloned());
     outcome.files_checked = discovery.units.iter().map(|u| u.files.len()).sum();
+    outcome.checked_files = discovery.files.clone();
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
@@ -195,7 +208,7 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .collect();
     failures.extend(loaded.failures.iter().cloned());
 
-    let findings = {
+    let (findings, active) = {
         guard::enter_stage(Stage::Index);
         let index = Index::build(&loaded.parsed, &unit.targets);
         guard::enter_stage(Stage::Analyze);
@@ -208,6 +221,19 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         };
         run_rules(&cx, options)
     };
+    let unused_level = rules::find(rules::ml002_unused_suppression::CODE)
+        .map_or(Level::Allow, |rule| {
+            effective_level(rule, &unit.config, options)
+        });
+    let findings = suppress::apply(
+        &loaded.parsed,
+        &loaded.failed_sources,
+        findings,
+        &suppress::Settings {
+            active: &active,
+            unused_level,
+        },
+    );
 
     // Keep the texts of the files findings point into; drop the rest.
     let mut wanted: Vec<FileId> = findings
@@ -250,14 +276,17 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
 }
 
 /// Runs every enabled rule and sets each finding's level from the
-/// configuration and the command line.
-fn run_rules(cx: &Context<'_, '_>, options: &Options) -> Vec<Finding> {
+/// configuration and the command line. Also returns the codes of the
+/// rules that ran.
+fn run_rules(cx: &Context<'_, '_>, options: &Options) -> (Vec<Finding>, Vec<&'static str>) {
     let mut findings = Vec::new();
+    let mut active = Vec::new();
     for rule in rules::all() {
-        let level = effective_level(*rule, cx, options);
+        let level = effective_level(*rule, cx.config, options);
         if level == Level::Allow {
             continue;
         }
+        active.push(rule.meta().code);
         let default = rule.meta().default_level;
         guard::enter_stage(Stage::Rule(rule.meta().code));
         let mut out = Vec::new();
@@ -275,10 +304,10 @@ fn run_rules(cx: &Context<'_, '_>, options: &Options) -> Vec<Finding> {
             }
         }
     }
-    findings
+    (findings, active)
 }
 
-fn effective_level(rule: &dyn Rule, cx: &Context<'_, '_>, options: &Options) -> Level {
+fn effective_level(rule: &dyn Rule, config: &Config, options: &Options) -> Level {
     let meta = rule.meta();
     let named = |keys: &[String]| {
         keys.iter()
@@ -287,8 +316,7 @@ fn effective_level(rule: &dyn Rule, cx: &Context<'_, '_>, options: &Options) -> 
     if named(&options.ignore) {
         return Level::Allow;
     }
-    let configured = cx
-        .config
+    let configured = config
         .levels
         .get(meta.code)
         .copied()

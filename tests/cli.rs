@@ -280,3 +280,76 @@ fn loose_files_without_cargo_toml_are_checked() {
     );
     assert_eq!(run.stdout, "scripts/one.rs:3:1: ML103 `slow` is memoized with no size bound: its cache keeps every distinct argument forever\n");
 }
+
+#[test]
+fn cargo_memolint_check_works_from_a_workspace_root_through_cargo() {
+    let dir = temp_tree(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\n"),
+        (
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+        ),
+        ("a/src/lib.rs", UNBOUNDED),
+        (
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\n",
+        ),
+        ("b/src/lib.rs", UNBOUNDED),
+    ]);
+    // As cargo runs it: `cargo-memolint memolint check`.
+    let run = cargo_memolint_in(dir.path(), &["memolint", "check", "--format", "short"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "a/src/lib.rs:3:1: ML103 `slow` is memoized with no size bound: its cache keeps every distinct argument forever\n\
+         b/src/lib.rs:3:1: ML103 `slow` is memoized with no size bound: its cache keeps every distinct argument forever\n"
+    );
+
+    // Through cargo itself, which finds `cargo-memolint` on the PATH.
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_cargo-memolint"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["memolint", "check", "--format", "short", "--deny-warnings"])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .expect("cargo runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout), run.stdout);
+}
+
+#[test]
+fn stale_cache_fixture_human_output() {
+    let run = memolint(&[
+        "check",
+        "fixtures/ml101",
+        "--select",
+        "ML101,ML102",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 1, "ML101 is deny by default");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn rates_fixture_human_and_json_output() {
+    let run = memolint(&["check", "fixtures/rates", "--color", "never"]);
+    insta::assert_snapshot!("rates_human", run.stdout);
+    let run = memolint(&["check", "fixtures/rates", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    insta::assert_json_snapshot!("rates_json", document);
+}

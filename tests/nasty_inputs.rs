@@ -722,3 +722,22 @@ fn symbolic_links_out_of_the_tree_are_not_followed() {
         run.stderr
     );
 }
+
+/// `fix` parses the fixed text again; code nested as deep as `check`
+/// accepts must not overflow the main thread's stack there either.
+#[test]
+fn fixing_a_deeply_nested_file_does_not_overflow() {
+    let deep = format!(
+        "use cached::proc_macro::cached;\n#[cached]\npub fn slow(n: u64) -> u64 {{ n }}\npub fn deep() -> u64 {{ {}1{} }}\n",
+        "(".repeat(2_900),
+        ")".repeat(2_900)
+    );
+    let dir = temp_tree(&[("Cargo.toml", MANIFEST), ("src/lib.rs", &deep)]);
+    let run = memolint_in(dir.path(), &["fix", "--diff", "--unsafe-fixes"]);
+    assert!(
+        run.stdout.contains("+#[cached(size = 1024)]"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}

@@ -5,13 +5,19 @@
 //! `#[cached::proc_macro::cached]` counts as written, while an unrelated
 //! local `#[cached]` attribute does not), then its options are read to
 //! learn whether the cache has a size bound or a time-to-live.
+//!
+//! Hand-rolled memoization is recognised by shape: a function that both
+//! looks up and fills a map kept in a `static`/`thread_local!`/
+//! `lazy_static!`, one that fills a `OnceLock`/`OnceCell` with
+//! `get_or_init`, or one that takes a `&mut` memo table (`&mut HashMap`,
+//! `&mut Vec<Option<_>>`).
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use crate::catalog::{Family, MemoizerAttribute, Memoizers};
-use crate::index::{FnId, Index, ParsedFile};
+use crate::index::{CallKind, FnDef, FnId, Index, ParsedFile, StaticId};
 use crate::source::Span;
 
 /// One `name`, `name = value` or `Name: value` option of an attribute.
@@ -46,6 +52,37 @@ pub enum Memoization {
         span: Span,
         options: Vec<AttrOption>,
     },
+    /// Defined inside a `cached!`-style macro.
+    Macro {
+        /// Index into [`crate::analyze::Analysis::memoizers`] (the
+        /// `cached` family entry).
+        memoizer: usize,
+        /// The macro's path, `cached!`.
+        span: Span,
+    },
+    /// A map in a static that the function looks up and fills.
+    StaticTable {
+        table: StaticId,
+        /// Where the function uses it.
+        span: Span,
+    },
+    /// A `OnceLock`/`OnceCell` static filled with `get_or_init`.
+    OnceCell { cell: StaticId, span: Span },
+    /// A `&mut` memo table parameter.
+    Parameter { name: String, span: Span },
+}
+
+impl Memoization {
+    /// The static holding the cache, for hand-rolled caches in statics.
+    pub fn table(&self) -> Option<StaticId> {
+        match self {
+            Memoization::StaticTable { table, .. } => Some(*table),
+            Memoization::OnceCell { cell, .. } => Some(*cell),
+            Memoization::Attribute { .. }
+            | Memoization::Macro { .. }
+            | Memoization::Parameter { .. } => None,
+        }
+    }
 }
 
 /// A memoized function.
@@ -62,14 +99,24 @@ impl Memoized {
     /// The span to point at as "memoized here".
     pub fn marker_span(&self) -> Span {
         match &self.how {
-            Memoization::Attribute { span, .. } => *span,
+            Memoization::Attribute { span, .. }
+            | Memoization::Macro { span, .. }
+            | Memoization::StaticTable { span, .. }
+            | Memoization::OnceCell { span, .. }
+            | Memoization::Parameter { span, .. } => *span,
         }
     }
 }
 
 pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Memoized> {
     let mut out = Vec::new();
+    let cached_family = memoizers.attributes.iter().position(|a| a.name == "cached");
     for function in &index.fns {
+        let found_before = out.len();
+        if let Some(memoized) = from_macro(index, function, cached_family) {
+            out.push(memoized);
+            continue;
+        }
         let scope = index.scope_of(function.id);
         let file = index.file_of(function);
         crate::guard::enter_file(file.source.id);
@@ -99,8 +146,163 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
             });
             break;
         }
+        if out.len() == found_before {
+            out.extend(hand_rolled(index, function));
+        }
     }
     out
+}
+
+/// A function defined by a `cached!`-style macro: bounded when its cache
+/// type is, with a time-to-live when it is a timed cache.
+fn from_macro(
+    index: &Index<'_>,
+    function: &FnDef<'_>,
+    cached_family: Option<usize>,
+) -> Option<Memoized> {
+    let memoizer = cached_family?;
+    let file = index.file_of(function);
+    let macro_fn = file
+        .macro_fns
+        .iter()
+        .find(|m| std::ptr::eq(&m.item.sig, function.sig))?;
+    let ty = macro_fn.cache_type.as_deref().unwrap_or("UnboundCache");
+    let bound = if ["Sized", "Lru"].iter().any(|t| ty.contains(t)) {
+        SizeBound::Bounded
+    } else if ty.starts_with("UnboundCache") {
+        SizeBound::Unbounded
+    } else {
+        SizeBound::Unknown
+    };
+    let span = file.span(macro_fn.macro_start);
+    let ttl = ty.contains("Timed").then(|| AttrOption {
+        name: macro_fn.cache_name.clone(),
+        value: Some(ty.to_string()),
+        span,
+    });
+    Some(Memoized {
+        function: function.id,
+        how: Memoization::Macro { memoizer, span },
+        bound,
+        ttl,
+    })
+}
+
+/// Map types a hand-rolled cache is kept in.
+const TABLE_TYPES: &[&str] = &[
+    "HashMap",
+    "BTreeMap",
+    "LruCache",
+    "DashMap",
+    "IndexMap",
+    "FxHashMap",
+    "AHashMap",
+    "SizedCache",
+    "UnboundCache",
+    "TimedCache",
+    "TimedSizedCache",
+];
+/// Bounded map types.
+const BOUNDED_TABLE_TYPES: &[&str] = &["LruCache", "SizedCache", "TimedSizedCache"];
+/// Single-value cells filled on first use.
+const ONCE_TYPES: &[&str] = &["OnceLock<", "OnceCell<"];
+/// Methods that look a key up in a table.
+const LOOKUPS: &[&str] = &[
+    "get",
+    "contains_key",
+    "entry",
+    "get_mut",
+    "peek",
+    "cache_get",
+    "get_or_insert_with",
+    "get_or_insert",
+];
+/// Methods that store into a table.
+const FILLS: &[&str] = &[
+    "insert",
+    "put",
+    "entry",
+    "cache_set",
+    "get_or_insert_with",
+    "get_or_insert",
+    "or_insert",
+    "or_insert_with",
+    "push",
+];
+
+/// A hand-rolled cache `function` keeps, if it has one.
+fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
+    let methods: Vec<&str> = function
+        .calls
+        .iter()
+        .filter_map(|call| match &call.kind {
+            CallKind::Method { name } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let calls_any = |names: &[&str]| methods.iter().any(|m| names.contains(m));
+    let looks_up_and_fills = calls_any(LOOKUPS) && calls_any(FILLS);
+
+    for used in &function.static_uses {
+        let def = index.static_def(used.target);
+        if ONCE_TYPES.iter().any(|t| def.ty.contains(t))
+            && matches!(
+                used.method.as_deref(),
+                Some("get_or_init" | "get_or_try_init")
+            )
+        {
+            return Some(Memoized {
+                function: function.id,
+                how: Memoization::OnceCell {
+                    cell: def.id,
+                    span: used.span,
+                },
+                bound: SizeBound::Bounded,
+                ttl: None,
+            });
+        }
+        if looks_up_and_fills && TABLE_TYPES.iter().any(|t| def.ty.contains(t)) {
+            let bounded = BOUNDED_TABLE_TYPES.iter().any(|t| def.ty.contains(t));
+            return Some(Memoized {
+                function: function.id,
+                how: Memoization::StaticTable {
+                    table: def.id,
+                    span: used.span,
+                },
+                bound: if bounded {
+                    SizeBound::Bounded
+                } else {
+                    SizeBound::Unknown
+                },
+                ttl: None,
+            });
+        }
+    }
+
+    let file = index.file_of(function);
+    for (pat_type, reference) in function.mut_ref_params() {
+        let syn::Pat::Ident(name) = &*pat_type.pat else {
+            continue;
+        };
+        let ty = crate::index::tokens_text(&*reference.elem);
+        let is_map = TABLE_TYPES.iter().any(|t| ty.contains(t)) && looks_up_and_fills;
+        // `memo[i] = Some(v)` needs no method call.
+        let is_slots = ty.starts_with("Vec<Option<")
+            || ty.starts_with("[Option<")
+            || ty.starts_with("Vec<Vec<Option<");
+        if is_map || is_slots {
+            return Some(Memoized {
+                function: function.id,
+                how: Memoization::Parameter {
+                    name: name.ident.to_string(),
+                    span: file.span(pat_type.span()),
+                },
+                bound: SizeBound::Unknown,
+                ttl: None,
+            });
+        }
+    }
+    None
 }
 
 /// The memoizer an attribute stands for, by its resolved path.

@@ -57,6 +57,14 @@ pub enum CallKind {
     Macro,
 }
 
+/// A crate function named as a value, not called (`get_or_init(load)`,
+/// `.map(parse)`): whoever receives it probably calls it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnRef {
+    pub span: Span,
+    pub target: FnId,
+}
+
 /// A use of a static (or thread-local, or lazy static) in a function body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaticUse {
@@ -78,7 +86,7 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
         };
         crate::guard::enter_file(index.files[index.function(id).file].source.id);
         collect_nested_items(index, id, block);
-        let (calls, static_uses) = {
+        let (calls, static_uses, fn_refs) = {
             let index_ref: &Index<'_> = index;
             let function = index_ref.function(id);
             let scope = Scope::of_fn(index_ref, id);
@@ -91,15 +99,17 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
                 locals,
                 calls: Vec::new(),
                 static_uses: Vec::new(),
+                fn_refs: Vec::new(),
                 closure_depth: 0,
                 macro_depth: 0,
             };
             visitor.visit_block(block);
-            (visitor.calls, visitor.static_uses)
+            (visitor.calls, visitor.static_uses, visitor.fn_refs)
         };
         let function = &mut index.fns[id.0 as usize];
         function.calls = calls;
         function.static_uses = static_uses;
+        function.fn_refs = fn_refs;
     }
 }
 
@@ -349,6 +359,7 @@ struct BodyVisitor<'i, 'a> {
     locals: HashMap<String, Option<Vec<String>>>,
     calls: Vec<CallSite>,
     static_uses: Vec<StaticUse>,
+    fn_refs: Vec<FnRef>,
     closure_depth: usize,
     /// Macro calls around the arguments being visited.
     macro_depth: usize,
@@ -478,13 +489,21 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-        if let Some(id) = self.static_of(&syn::Expr::Path(expr.clone())) {
-            self.static_uses.push(StaticUse {
+        if expr.qself.is_some() || self.is_local(&expr.path) {
+            return;
+        }
+        match self.scope.resolve_path(&expr.path) {
+            Target::Static(id) => self.static_uses.push(StaticUse {
                 span: self.span(expr),
                 target: id,
                 method: None,
                 in_closure: self.closure_depth > 0,
-            });
+            }),
+            Target::Fn(id) => self.fn_refs.push(FnRef {
+                span: self.span(expr),
+                target: id,
+            }),
+            _ => {}
         }
     }
 

@@ -17,6 +17,7 @@
 //! to say", which is what keeps findings precise.
 
 mod body;
+pub mod macro_fns;
 mod modules;
 mod scope;
 mod spans;
@@ -25,7 +26,7 @@ use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
 
-pub use body::{CallKind, CallSite, StaticUse};
+pub use body::{CallKind, CallSite, FnRef, StaticUse};
 pub use modules::CrateTarget;
 pub use scope::Scope;
 
@@ -36,6 +37,8 @@ pub struct ParsedFile {
     /// Bytes of the text before what syn parsed (a BOM, a shebang line):
     /// added to every span so that offsets are into `source.text`.
     pub offset: usize,
+    /// Functions defined inside `cached!`-style macros of this file.
+    pub macro_fns: Vec<macro_fns::MacroFn>,
 }
 
 impl ParsedFile {
@@ -133,13 +136,31 @@ pub struct FnDef<'a> {
     pub name_span: Span,
     pub calls: Vec<CallSite>,
     pub static_uses: Vec<StaticUse>,
+    /// Crate functions named as values in the body.
+    pub fn_refs: Vec<FnRef>,
     /// Functions and imports declared in the body, by name.
     pub(crate) local_fns: HashMap<String, FnId>,
     pub(crate) local_imports: HashMap<String, Vec<String>>,
     pub(crate) local_statics: HashMap<String, StaticId>,
 }
 
-impl FnDef<'_> {
+impl<'a> FnDef<'a> {
+    /// The parameters passed by `&mut` (not `self`), with their reference
+    /// types.
+    pub fn mut_ref_params(
+        &self,
+    ) -> impl Iterator<Item = (&'a syn::PatType, &'a syn::TypeReference)> {
+        self.sig.inputs.iter().filter_map(|input| match input {
+            syn::FnArg::Typed(pat_type) => match &*pat_type.ty {
+                syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                    Some((pat_type, reference))
+                }
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+    }
+
     /// Whether the function takes `self` in any form.
     pub fn has_receiver(&self) -> bool {
         self.sig.receiver().is_some()
@@ -181,6 +202,8 @@ pub struct CrateRoot {
     pub module: ModuleId,
     /// Whether other crates of the unit can refer to it by name (libraries).
     pub is_lib: bool,
+    /// The package's `[dependencies]` (name, version requirement).
+    pub dependencies: Vec<(String, String)>,
 }
 
 /// Everything rules need to know about the unit's code.
@@ -224,6 +247,12 @@ impl<'a> Index<'a> {
         modules::collect_items(&mut index);
         body::collect_bodies(&mut index);
         index
+    }
+
+    /// The crate a module belongs to.
+    pub fn crate_of(&self, module: ModuleId) -> Option<&CrateRoot> {
+        let name = &self.module(module).crate_name;
+        self.crates.iter().find(|c| &c.name == name)
     }
 
     pub fn module(&self, id: ModuleId) -> &Module<'a> {

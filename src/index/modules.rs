@@ -26,6 +26,9 @@ pub struct CrateTarget {
     pub is_lib: bool,
     /// The package directory, used to place files no `mod` reaches.
     pub package_dir: Option<PathBuf>,
+    /// The package's `[dependencies]`: name and version requirement (empty
+    /// when not given, e.g. for a path or workspace dependency).
+    pub dependencies: Vec<(String, String)>,
 }
 
 pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) {
@@ -61,6 +64,7 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
             name: target.name.clone(),
             module,
             is_lib: target.is_lib,
+            dependencies: target.dependencies.clone(),
         });
     }
 
@@ -95,6 +99,7 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
                 name: crate_name,
                 module,
                 is_lib: false,
+                dependencies: Vec::new(),
             });
         }
     }
@@ -398,6 +403,31 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     for (name, kind, ty) in statics_in_macro(&item_macro.mac) {
                         push_static(index, module_id, None, name, kind, ty, span);
                     }
+                    let file = &index.files[index.modules[m].file];
+                    let start = syn::spanned::Spanned::span(&item_macro.mac.path)
+                        .byte_range()
+                        .start;
+                    if let Some(macro_fn) = file
+                        .macro_fns
+                        .iter()
+                        .find(|f| f.macro_start.byte_range().start == start)
+                    {
+                        let item_fn = &macro_fn.item;
+                        let id = push_fn(
+                            index,
+                            module_id,
+                            FnOwner::Module,
+                            &module_path,
+                            &item_fn.attrs,
+                            Some(&item_fn.vis),
+                            &item_fn.sig,
+                            Some(&item_fn.block),
+                            span,
+                        );
+                        index.modules[m]
+                            .fns
+                            .insert(item_fn.sig.ident.to_string(), id);
+                    }
                 }
                 _ => {}
             }
@@ -525,6 +555,7 @@ pub(super) fn push_fn<'a>(
         name_span,
         calls: Vec::new(),
         static_uses: Vec::new(),
+        fn_refs: Vec::new(),
         local_fns: HashMap::new(),
         local_imports: HashMap::new(),
         local_statics: HashMap::new(),

@@ -169,8 +169,18 @@ impl<'i, 'a> Scope<'i, 'a> {
             }
             "Self" => self.self_type()?,
             name => {
-                if let Some(path) = self.lookup_name(name) {
+                let imported = self.lookup_name(name);
+                // `use cached::proc_macro::cached;` imports a macro named like
+                // its crate; as a path prefix (`cached::Cached`) the name is
+                // the crate: prefixes resolve in the type namespace.
+                let names_own_crate = !rest.is_empty()
+                    && imported
+                        .as_ref()
+                        .is_some_and(|p| p.len() > 1 && p[0] == name);
+                if let Some(path) = imported.filter(|_| !names_own_crate) {
                     path
+                } else if names_own_crate {
+                    vec![name.to_string()]
                 } else if let Some((_, full)) = PRELUDE.iter().find(|(n, _)| *n == name) {
                     full.split("::").map(str::to_string).collect()
                 } else if !rest.is_empty() {

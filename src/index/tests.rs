@@ -17,6 +17,7 @@ fn parse(files: &[(&str, &str)]) -> Vec<ParsedFile> {
                 source: SourceFile::new(FileId(i as u32), path, path_display(i), text.to_string()),
                 ast: syn::parse_file(text).expect("test source parses"),
                 offset: 0,
+                macro_fns: Vec::new(),
             }
         })
         .collect()
@@ -32,6 +33,7 @@ fn lib_target() -> Vec<CrateTarget> {
         root: PathBuf::from("/pkg/src/lib.rs"),
         is_lib: true,
         package_dir: Some(PathBuf::from("/pkg")),
+        dependencies: Vec::new(),
     }]
 }
 

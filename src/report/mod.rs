@@ -1,12 +1,17 @@
 //! Renderers: from findings to text, one module per output format.
 //!
 //! Renderers only read an [`Outcome`]; they never decide what is a finding
-//! or at which level. Machine formats (`json`, and later `sarif`, `github`)
-//! print exactly one document on stdout and nothing else there.
+//! or at which level. Machine formats (`json`, `sarif`, `github`) print
+//! exactly one document (or command stream) on stdout and nothing else
+//! there. `--statistics` replaces the findings by a count per rule
+//! (`statistics.rs`).
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod short;
+mod statistics;
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -28,13 +33,23 @@ pub enum Format {
     Short,
     /// A versioned JSON document (schema in `docs/json-output.md`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::...`).
+    Github,
 }
 
 impl Format {
     /// Whether the format is read by programs, so stdout must hold nothing
     /// but the document.
     pub fn is_machine(self) -> bool {
-        matches!(self, Format::Json)
+        matches!(self, Format::Json | Format::Sarif | Format::Github)
+    }
+
+    /// Whether the document itself carries the run's errors, so they need
+    /// not be repeated on stderr.
+    pub fn reports_errors(self) -> bool {
+        matches!(self, Format::Json | Format::Github)
     }
 }
 
@@ -44,7 +59,19 @@ pub fn render(format: Format, outcome: &Outcome, out: &mut dyn WriteColor) -> io
         Format::Human => human::render(outcome, out),
         Format::Short => short::render(outcome, out),
         Format::Json => json::render(outcome, out),
+        Format::Sarif => sarif::render(outcome, out),
+        Format::Github => github::render(outcome, out),
     }
+}
+
+/// Writes a count of findings per rule (`--statistics`) instead of the
+/// findings: JSON for `json`, a table for the other formats.
+pub fn render_statistics(
+    format: Format,
+    outcome: &Outcome,
+    out: &mut dyn WriteColor,
+) -> io::Result<()> {
+    statistics::render(format, outcome, out)
 }
 
 /// Where a span starts and ends, for the line-oriented formats.

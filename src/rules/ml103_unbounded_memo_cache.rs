@@ -11,6 +11,7 @@ use super::{finding, Context, Fixability, Rule, RuleMeta};
 use crate::analyze::{Memoization, SizeBound};
 use crate::catalog::Family;
 use crate::diagnostic::{Finding, Label, Level};
+use crate::fix::cache_bound::bound_fix;
 
 pub struct UnboundedMemoCache;
 
@@ -20,7 +21,7 @@ static META: RuleMeta = RuleMeta {
     default_level: Level::Warn,
     summary: "memoization with no size bound whose key space is not obviously small",
     doc: include_str!("../../rules/ML103-unbounded-memo-cache.md"),
-    fixability: Fixability::None,
+    fixability: Fixability::Sometimes,
 };
 
 /// Parameter types with so few values that an unbounded cache stays small.
@@ -36,7 +37,11 @@ impl Rule for UnboundedMemoCache {
             if memoized.bound != SizeBound::Unbounded {
                 continue;
             }
-            let Memoization::Attribute { memoizer, span, .. } = &memoized.how;
+            let (memoizer, span, is_macro) = match &memoized.how {
+                Memoization::Attribute { memoizer, span, .. } => (memoizer, span, false),
+                Memoization::Macro { memoizer, span } => (memoizer, span, true),
+                _ => continue,
+            };
             let attribute = &cx.analysis.memoizers.attributes[*memoizer];
             let function = cx.index.function(memoized.function);
             let key_params: Vec<&syn::PatType> = function
@@ -62,13 +67,17 @@ impl Rule for UnboundedMemoCache {
                 })
                 .collect();
             let (bound_option, example) = match attribute.family {
-                Family::Memoize => ("Capacity", "#[memoize(Capacity: 1024)]".to_string()),
-                _ => ("size", format!("#[{}(size = 1024)]", attribute.name)),
+                _ if is_macro => (
+                    "`SizedCache`",
+                    "NAME: SizedCache<K, V> = SizedCache::with_size(1024);".to_string(),
+                ),
+                Family::Memoize => ("`Capacity`", "#[memoize(Capacity: 1024)]".to_string()),
+                _ => ("`size`", format!("#[{}(size = 1024)]", attribute.name)),
             };
             let mut f = finding(
                 &META,
                 *span,
-                format!("no `{bound_option}` bound"),
+                format!("no {bound_option} bound"),
                 format!(
                     "`{}` is memoized with no size bound: its cache keeps every distinct argument forever",
                     function.name
@@ -97,6 +106,19 @@ impl Rule for UnboundedMemoCache {
             f.help = Some(format!(
                 "bound the cache, e.g. `{example}`, so that old entries are evicted"
             ));
+            if is_macro {
+                f.notes.push(
+                    "no automatic fix: the cache type of a `cached!` macro is changed by hand"
+                        .to_string(),
+                );
+            } else {
+                f.fix = bound_fix(
+                    &file.source,
+                    *span,
+                    attribute.family,
+                    cx.config.fix_capacity,
+                );
+            }
             out.push(f);
         }
     }

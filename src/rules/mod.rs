@@ -4,6 +4,8 @@
 //! A rule reads the [`Context`] (the index and the analysis of one unit) and
 //! pushes findings; it knows nothing of output formats, levels from the
 //! configuration or suppressions, which the pipeline applies afterwards.
+//! (ML002 `unused-suppression` is judged by that suppression stage; its
+//! file holds its metadata and wording.)
 
 use crate::analyze::Analysis;
 use crate::config::Config;
@@ -11,7 +13,11 @@ use crate::diagnostic::{Finding, Label, Level};
 use crate::index::{Index, ParsedFile};
 use crate::source::{FileId, Span};
 
+mod memo_effects;
 mod ml001_unparsable_file;
+pub(crate) mod ml002_unused_suppression;
+mod ml101_nondeterministic_memoized;
+mod ml102_side_effect_memoized;
 mod ml103_unbounded_memo_cache;
 
 /// Whether and how a rule's findings can be fixed.
@@ -94,6 +100,9 @@ pub trait Rule: Sync {
 pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &ml001_unparsable_file::UnparsableFile,
+        &ml002_unused_suppression::UnusedSuppression,
+        &ml101_nondeterministic_memoized::NondeterministicMemoized,
+        &ml102_side_effect_memoized::SideEffectMemoized,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
     ]
 }

@@ -1,24 +1,11 @@
-//! The catalogs in `rules/`: data the rules consume, embedded in the binary.
-//!
-//! Keeping the lists of memoizing attributes and of nondeterministic APIs as
-//! TOML (instead of match arms in the rules) lets users read and extend them
-//! in `memolint.toml`, and lets a test check that they parse.
+//! `rules/memoizers.toml`: the attribute macros that memoize a function,
+//! and which of their options bound the cache or set a time-to-live.
+
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-/// The source categories, in the order the rule book lists them.
-pub const CATEGORIES: &[&str] = &[
-    "time",
-    "random",
-    "io",
-    "network",
-    "env",
-    "process",
-    "global-state",
-    "output",
-];
-
-const MEMOIZERS_TOML: &str = include_str!("../rules/memoizers.toml");
+const MEMOIZERS_TOML: &str = include_str!("../../rules/memoizers.toml");
 
 /// Whose semantics a memoizing attribute follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -89,9 +76,15 @@ impl Memoizers {
 }
 
 fn builtin_memoizers() -> Vec<MemoizerAttribute> {
-    let file: MemoizersFile =
-        toml::from_str(MEMOIZERS_TOML).expect("rules/memoizers.toml is checked by a unit test");
-    file.attribute
+    // Parsed once per process, not once per analysis unit.
+    static BUILTIN: OnceLock<Vec<MemoizerAttribute>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let file: MemoizersFile = toml::from_str(MEMOIZERS_TOML)
+                .expect("rules/memoizers.toml is checked by a unit test");
+            file.attribute
+        })
+        .clone()
 }
 
 #[cfg(test)]
