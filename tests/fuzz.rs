@@ -6,7 +6,8 @@
 //! stray delimiters, NUL bytes, lone CRs, invalid UTF-8). Each crate goes
 //! through `memolint::pipeline::run` and every output format; the run must
 //! not panic, must report no error (an internal error is a bug), and every
-//! finding must point inside its file.
+//! finding must point inside its file. Then every fix is applied: the fixed
+//! files must parse, and a second fix must change nothing.
 //!
 //! `cargo test` runs a short session (64 crates, a few seconds). For a long
 //! one, set `PROPTEST_CASES` (crates per batch) and `MEMOLINT_FUZZ_SECONDS`
@@ -20,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::ValueEnum;
 use codespan_reporting::term::termcolor::NoColor;
+use memolint::fix::{self, FixOptions};
 use memolint::pipeline::{self, Options};
 use memolint::report::{self, Format};
 use proptest::prelude::*;
@@ -27,6 +29,7 @@ use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestR
 
 static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
 static FINDINGS: AtomicUsize = AtomicUsize::new(0);
+static FIXED: AtomicUsize = AtomicUsize::new(0);
 
 /// Writes `files` under a temp dir, checks it and asserts the invariants.
 fn check_tree(files: &[(String, Vec<u8>)]) -> Result<(), String> {
@@ -67,6 +70,40 @@ fn check_dir(dir: &Path) -> Result<(), String> {
         let mut out = NoColor::new(Vec::new());
         report::render(*format, &outcome, &mut out)
             .map_err(|e| format!("rendering {format:?}: {e}"))?;
+    }
+    check_fix(dir, &outcome)
+}
+
+/// The fix pipeline on the same tree: every fix (unsafe ones included)
+/// must produce code that parses (`apply` re-parses and reports an error
+/// otherwise), and a second run must change nothing.
+fn check_fix(dir: &Path, outcome: &pipeline::Outcome) -> Result<(), String> {
+    let options = FixOptions {
+        unsafe_fixes: true,
+        diff_only: false,
+    };
+    let first = fix::apply(&outcome.findings, &outcome.sources, options);
+    if !first.errors.is_empty() {
+        return Err(format!("fix errors: {:?}", first.errors));
+    }
+    if first.changed.is_empty() {
+        return Ok(());
+    }
+    FIXED.fetch_add(1, Ordering::Relaxed);
+    let again = pipeline::run(&Options {
+        paths: vec![dir.to_path_buf()],
+        jobs: 1,
+        ..Options::default()
+    });
+    if !again.errors.is_empty() {
+        return Err(format!("errors after fixing: {:?}", again.errors));
+    }
+    let second = fix::apply(&again.findings, &again.sources, options);
+    if !second.errors.is_empty() || !second.changed.is_empty() {
+        return Err(format!(
+            "a second fix is not a no-op: changed {:?}, errors {:?}",
+            second.changed, second.errors
+        ));
     }
     Ok(())
 }
@@ -508,9 +545,10 @@ fn generated_crates_never_crash_the_pipeline() {
         });
         // Seen with `--nocapture`: what a long run did.
         eprintln!(
-            "fuzz: {} executions, {} findings, in {:.1} s",
+            "fuzz: {} executions, {} findings, {} trees fixed, in {:.1} s",
             EXECUTIONS.load(Ordering::Relaxed),
             FINDINGS.load(Ordering::Relaxed),
+            FIXED.load(Ordering::Relaxed),
             started.elapsed().as_secs_f64()
         );
         if let Err(error) = result {

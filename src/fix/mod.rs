@@ -91,6 +91,17 @@ pub fn apply(findings: &[Finding], sources: &Sources, options: FixOptions) -> Fi
         let Some(file) = sources.get(file_id) else {
             continue;
         };
+        if reparse(&file.text).is_err() {
+            // Edits on a file syn cannot read cannot be checked afterwards.
+            for finding in file_findings {
+                report.not_fixed.push(not_fixed(
+                    sources,
+                    finding,
+                    "the file does not parse, so its fixes cannot be checked".to_string(),
+                ));
+            }
+            continue;
+        }
         let mut taken: Vec<&Edit> = Vec::new();
         let mut applied = 0;
         for finding in file_findings {
