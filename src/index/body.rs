@@ -84,6 +84,7 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
         let Some(block) = index.function(id).block else {
             continue;
         };
+        crate::guard::enter_file(index.files[index.function(id).file].source.id);
         collect_nested_items(index, id, block);
         let (calls, static_uses, fn_refs) = {
             let index_ref: &Index<'_> = index;
@@ -100,6 +101,7 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
                 static_uses: Vec::new(),
                 fn_refs: Vec::new(),
                 closure_depth: 0,
+                macro_depth: 0,
             };
             visitor.visit_block(block);
             (visitor.calls, visitor.static_uses, visitor.fn_refs)
@@ -128,7 +130,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
     let module = index.function(parent).module;
     let prefix: Vec<String> = vec![index.function(parent).qualified_name.clone()];
     for item in found.items {
-        let span = index.files[index.function(parent).file].span(item.span());
+        let span = index.files[index.function(parent).file].span(super::spans::item(item));
         match item {
             syn::Item::Fn(item_fn) => {
                 let id = push_fn(
@@ -359,7 +361,15 @@ struct BodyVisitor<'i, 'a> {
     static_uses: Vec<StaticUse>,
     fn_refs: Vec<FnRef>,
     closure_depth: usize,
+    /// Macro calls around the arguments being visited.
+    macro_depth: usize,
 }
+
+/// How many macro calls deep arguments are parsed and visited. Each level
+/// parses its arguments' tokens again, so unbounded nesting of macros in
+/// macros would cost the square of the nesting; real code nests two or
+/// three (`assert_eq!(x, vec![format!(..)])`).
+const MAX_MACRO_DEPTH: usize = 8;
 
 impl BodyVisitor<'_, '_> {
     fn span(&self, node: &impl Spanned) -> Span {
@@ -407,11 +417,16 @@ impl BodyVisitor<'_, '_> {
     }
 
     fn visit_macro_args(&mut self, mac: &syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            self.macro_depth += 1;
             for arg in &args {
                 self.visit_expr(arg);
             }
+            self.macro_depth -= 1;
         }
     }
 }
@@ -433,7 +448,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
                     }
                 };
                 self.calls.push(CallSite {
-                    span: self.span(call),
+                    span: self.file.span(super::spans::call(call)),
                     callee_span: self.span(&p.path),
                     kind: CallKind::Function,
                     target,
@@ -462,7 +477,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         }
         let target = self.method_target(&call.receiver, &name);
         self.calls.push(CallSite {
-            span: self.span(call),
+            span: self.file.span(super::spans::method_call(call)),
             callee_span: self.span(&call.method),
             kind: CallKind::Method { name },
             target,
@@ -504,7 +519,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
             .resolve_macro(&mac.path)
             .map_or(Target::Unknown, Target::External);
         self.calls.push(CallSite {
-            span: self.span(mac),
+            span: self.file.span(super::spans::mac(mac)),
             callee_span: self.span(&mac.path),
             kind: CallKind::Macro,
             target,

@@ -20,6 +20,7 @@ mod body;
 pub mod macro_fns;
 mod modules;
 mod scope;
+mod spans;
 
 use std::collections::HashMap;
 

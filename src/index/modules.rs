@@ -183,6 +183,8 @@ fn add_module<'a>(
         .unwrap_or(Path::new(""))
         .to_path_buf();
     for item in items {
+        // Children may be other files; name this one again for each item.
+        crate::guard::enter_file(files[file].source.id);
         let syn::Item::Mod(item_mod) = item else {
             continue;
         };
@@ -330,6 +332,7 @@ fn guess_module(path: &Path, targets: &[CrateTarget]) -> (String, Vec<String>) {
 pub(super) fn collect_items(index: &mut Index<'_>) {
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
+        crate::guard::enter_file(index.files[index.modules[m].file].source.id);
         let items = index.modules[m].items;
         let module_path = index.modules[m].full_path();
         for item in items {
@@ -432,6 +435,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
     }
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
+        crate::guard::enter_file(index.files[index.modules[m].file].source.id);
         for item in index.modules[m].items {
             match item {
                 syn::Item::Impl(item_impl) => collect_impl(index, module_id, item_impl),
@@ -444,7 +448,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
 
 fn item_span(index: &Index<'_>, module: usize, item: &syn::Item) -> crate::source::Span {
     let file = &index.files[index.modules[module].file];
-    file.span(syn::spanned::Spanned::span(item))
+    file.span(super::spans::item(item))
 }
 
 fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn::ItemImpl) {
@@ -465,7 +469,7 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn:
         let syn::ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(syn::spanned::Spanned::span(method));
+        let span = index.files[index.module(module).file].span(super::spans::impl_fn(method));
         let id = push_fn(
             index,
             module,
@@ -497,7 +501,7 @@ fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a sy
         let syn::TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(syn::spanned::Spanned::span(method));
+        let span = index.files[index.module(module).file].span(super::spans::trait_fn(method));
         let id = push_fn(
             index,
             module,

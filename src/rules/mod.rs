@@ -59,6 +59,22 @@ pub struct FileFailure {
     /// Byte offset of the problem, when it has one.
     pub offset: Option<usize>,
     pub message: String,
+    pub cause: FailureCause,
+}
+
+/// Why a file was not checked, for the advice ML001 gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureCause {
+    /// It could not be read (permissions, not a regular file, ...).
+    Read,
+    /// It is not UTF-8.
+    Encoding,
+    /// It is larger than `max-file-size`.
+    TooLarge,
+    /// It nests deeper than memolint's limit.
+    TooDeep,
+    /// syn could not parse it.
+    Syntax,
 }
 
 /// What a rule can look at.
