@@ -41,7 +41,7 @@ fn verdicts() -> Verdicts {
                 )
             })
             .collect();
-        let loaded = parse::load_and_parse(&files, memolint::config::DEFAULT_MAX_FILE_SIZE);
+        let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
         assert!(loaded.failures.is_empty());
         let index = Index::build(&loaded.parsed, &unit.targets);
         let analysis = Analysis::run(&index, &unit.config);

@@ -186,6 +186,10 @@ fn exclusive_calls_do_not_overlap() {
             let x = if n > 5 { c(n - 1) } else if n > 1 { c(n - 2) } else { 0 };
             x + 1
         }
+        pub fn e(n: u64) -> u64 {
+            if n < 2 { return n; }
+            (n % 2 == 0).then_some(n).map_or_else(|| e(n - 1), |m| e(m / 2))
+        }
         pub fn d(n: u64) -> u64 {
             if n < 2 { return n; }
             let x = d(n - 1);
@@ -193,7 +197,7 @@ fn exclusive_calls_do_not_overlap() {
             x + d(n - 2)
         }",
     );
-    for name in ["a", "b", "c"] {
+    for name in ["a", "b", "c", "e"] {
         assert!(
             matches!(find(&found, name).verdict, Verdict::NoOverlap),
             "{name}"

@@ -244,8 +244,11 @@ impl Walker<'_> {
     fn method_call(&mut self, call: &syn::ExprMethodCall) -> Eval {
         let receiver = self.expr(&call.receiver);
         let name = call.method.to_string();
-        if receiver.params != 0 && INTERIOR_MUTATORS.contains(&name.as_str()) {
-            self.mutates = Some(receiver.params.trailing_zeros() as usize);
+        // A parameter or a piece of it, not something built from it.
+        if let Val::Param(p) | Val::Part(p) = receiver.val {
+            if INTERIOR_MUTATORS.contains(&name.as_str()) {
+                self.mutates = Some(p);
+            }
         }
         let per_item = PER_ITEM.contains(&name.as_str())
             && call.args.iter().any(|a| matches!(a, syn::Expr::Closure(_)));
@@ -254,10 +257,18 @@ impl Walker<'_> {
         } else {
             None
         };
+        // Several closures of one call (`map_or_else(|| .., |x| ..)`): one
+        // of them runs, like the arms of a `match`.
+        let closures = call
+            .args
+            .iter()
+            .filter(|a| matches!(a, syn::Expr::Closure(_)))
+            .count();
+        let alternatives = (closures >= 2 && item.is_none()).then(|| self.id());
         let mut args = Vec::with_capacity(call.args.len());
-        for arg in &call.args {
-            let value = match (arg, &item) {
-                (syn::Expr::Closure(c), Some(item)) => {
+        for (position, arg) in call.args.iter().enumerate() {
+            let value = match (arg, &item, alternatives) {
+                (syn::Expr::Closure(c), Some(item), _) => {
                     let item_position = usize::from(matches!(
                         name.as_str(),
                         "fold" | "try_fold" | "rfold" | "scan"
@@ -266,6 +277,12 @@ impl Walker<'_> {
                     self.loops.push(id);
                     let v = self.closure(c, Some((item_position, item.clone())));
                     self.loops.pop();
+                    v
+                }
+                (syn::Expr::Closure(c), None, Some(point)) => {
+                    self.arms.push((point, position as u32));
+                    let v = self.closure(c, None);
+                    self.arms.pop();
                     v
                 }
                 _ => self.expr(arg),

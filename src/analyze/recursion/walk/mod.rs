@@ -53,6 +53,9 @@ pub(super) struct RawCall {
     pub context: CallContext,
 }
 
+/// How deep macro arguments are followed, as in the index (`body.rs`).
+const MAX_MACRO_DEPTH: usize = 8;
+
 enum Frame {
     /// The function surely returns by this offset.
     Exit(usize),
@@ -75,6 +78,9 @@ pub(super) struct Walker<'w> {
     /// Set while re-evaluating an expression to classify it: records nothing.
     quiet: bool,
     pub calls: Vec<RawCall>,
+    /// Macro arguments being walked, nested (the index stops at the same
+    /// depth, and re-parsing deeper would be quadratic).
+    macro_depth: usize,
     /// A parameter changed through a shared reference
     /// (`self.memo.borrow_mut()`, `counter.set(...)`): interior mutability.
     pub mutates: Option<usize>,
@@ -99,6 +105,7 @@ impl<'w> Walker<'w> {
             quiet: false,
             calls: Vec::new(),
             mutates: None,
+            macro_depth: 0,
         };
         for (position, input) in sig.inputs.iter().enumerate() {
             let param = Eval::new(Val::Param(position));
@@ -228,11 +235,16 @@ impl<'w> Walker<'w> {
     }
 
     fn macro_args(&mut self, mac: &syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            self.macro_depth += 1;
             for arg in &args {
                 self.expr(arg);
             }
+            self.macro_depth -= 1;
         }
     }
 
