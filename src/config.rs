@@ -23,6 +23,11 @@ use crate::rules;
 /// The LRU capacity inserted fixes use when the config does not say.
 pub const DEFAULT_FIX_CAPACITY: usize = 1024;
 
+/// Files larger than this are not read unless the config says otherwise:
+/// generated tables that large hold no memoization worth checking, and
+/// reading them costs time and memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
 /// The file name memolint looks for.
 pub const CONFIG_FILE_NAME: &str = "memolint.toml";
 
@@ -32,6 +37,10 @@ pub const CONFIG_FILE_NAME: &str = "memolint.toml";
 struct RawConfig {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    /// Bytes, or a string with a unit (`"4MiB"`); checked in `from_raw`
+    /// so that a mistake gets a message that says what is expected.
+    #[serde(default, rename = "max-file-size")]
+    max_file_size: Option<Spanned<toml::Value>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Level>,
     #[serde(default)]
@@ -88,6 +97,8 @@ pub struct Config {
     pub memoizer_attributes: Vec<String>,
     /// LRU capacity for inserted fixes.
     pub fix_capacity: usize,
+    /// Files larger than this many bytes are skipped (ML001).
+    pub max_file_size: u64,
 }
 
 /// A configuration that could not be used, with where and why.
@@ -128,6 +139,7 @@ impl Config {
             sources: BTreeMap::new(),
             memoizer_attributes: Vec::new(),
             fix_capacity: DEFAULT_FIX_CAPACITY,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 
@@ -170,8 +182,10 @@ impl Config {
     }
 
     /// Reads the memolint table of a `Cargo.toml`, if it has one. A manifest
-    /// that is not valid TOML has no configuration for us; the crate
-    /// discovery reports it.
+    /// that does not mention memolint is none of our business here (crate
+    /// discovery reports it if it is broken); one that does but is not
+    /// valid TOML may hold a configuration we cannot read, which is an
+    /// error like any broken configuration.
     fn from_cargo_manifest(path: &Path) -> Result<Option<Config>, ConfigError> {
         let Ok(text) = std::fs::read_to_string(path) else {
             return Ok(None);
@@ -263,6 +277,16 @@ impl Config {
             },
         };
 
+        let max_file_size = match &raw.max_file_size {
+            None => DEFAULT_MAX_FILE_SIZE,
+            Some(value) => parse_size(value.get_ref()).ok_or_else(|| {
+                error_at(
+                    value.span(),
+                    "`max-file-size` must be a positive number of bytes or a string such as \"512KiB\", \"4MiB\" or \"1GB\"".to_string(),
+                )
+            })?,
+        };
+
         Ok(Config {
             origin: Some(path.to_path_buf()),
             root,
@@ -271,6 +295,7 @@ impl Config {
             sources,
             memoizer_attributes: raw.memoizers.attributes,
             fix_capacity,
+            max_file_size,
         })
     }
 
@@ -285,6 +310,48 @@ impl Config {
             Err(_) => false,
         }
     }
+}
+
+/// `max-file-size`: a positive integer (bytes) or a string of digits and an
+/// optional unit (`B`, `KB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`, any case).
+fn parse_size(value: &toml::Value) -> Option<u64> {
+    let bytes = match value {
+        toml::Value::Integer(n) => u64::try_from(*n).ok()?,
+        toml::Value::String(text) => {
+            let text = text.trim();
+            let split = text
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len());
+            let (digits, unit) = text.split_at(split);
+            let number: u64 = digits.parse().ok()?;
+            let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1,
+                "kb" => 1_000,
+                "kib" => 1 << 10,
+                "mb" => 1_000_000,
+                "mib" => 1 << 20,
+                "gb" => 1_000_000_000,
+                "gib" => 1 << 30,
+                _ => return None,
+            };
+            number.checked_mul(factor)?
+        }
+        _ => return None,
+    };
+    (bytes > 0).then_some(bytes)
+}
+
+/// `4 MiB`, `1.5 KiB (1536 bytes)`, `100 bytes`: sizes for messages.
+pub fn format_size(bytes: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= size {
+            if bytes % size == 0 {
+                return format!("{} {unit}", bytes / size);
+            }
+            return format!("{:.1} {unit} ({bytes} bytes)", bytes as f64 / size as f64);
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -319,14 +386,19 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of a byte offset in a TOML
+/// text; a byte-order mark takes no column.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
+    let mut line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
+    if line_start == 0 && before.starts_with("\u{feff}".as_bytes()) {
+        line_start = 3;
+    }
     let column = String::from_utf8_lossy(&before[line_start..])
         .chars()
         .count()
@@ -342,11 +414,17 @@ pub const INIT_TEMPLATE: &str = r#"# memolint configuration. Every key is option
 # `target/`, hidden directories and .gitignore'd paths are always skipped.
 exclude = []
 
+# Files larger than this are not checked (each is reported as ML001
+# unparsable-file). A number of bytes, or a string with a unit:
+# "512KiB", "4MiB", "1GB".
+max-file-size = "4MiB"
+
 [rules]
 # Levels are "allow" (off), "warn" or "deny". Codes work as keys too.
 # unparsable-file = "warn"
 # unused-suppression = "warn"
 # unbounded-memo-cache = "warn"
+# overlapping-recursion = "warn"
 
 [sources]
 # Extend the catalog of nondeterministic and side-effecting APIs, by category:
@@ -381,6 +459,52 @@ mod tests {
         let path = write(dir.path(), CONFIG_FILE_NAME, INIT_TEMPLATE);
         let config = Config::load(&path).unwrap();
         assert_eq!(config.fix_capacity, DEFAULT_FIX_CAPACITY);
+        assert_eq!(config.max_file_size, DEFAULT_MAX_FILE_SIZE);
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_units_and_rejects_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        for (value, bytes) in [
+            ("1000", 1000),
+            ("\"1000\"", 1000),
+            ("\"512KiB\"", 512 * 1024),
+            ("\"4 MiB\"", 4 << 20),
+            ("\"2mb\"", 2_000_000),
+            ("\"1GiB\"", 1 << 30),
+        ] {
+            let path = write(
+                dir.path(),
+                CONFIG_FILE_NAME,
+                &format!("max-file-size = {value}\n"),
+            );
+            assert_eq!(Config::load(&path).unwrap().max_file_size, bytes, "{value}");
+        }
+        for value in [
+            "0",
+            "-5",
+            "\"4 parsecs\"",
+            "\"MiB\"",
+            "4.5",
+            "true",
+            "\"99999999999GiB\"",
+        ] {
+            let path = write(
+                dir.path(),
+                CONFIG_FILE_NAME,
+                &format!("exclude = []\nmax-file-size = {value}\n"),
+            );
+            let error = Config::load(&path).unwrap_err();
+            assert_eq!(error.location, Some((2, 17)), "{value}");
+            assert!(error.message.contains("max-file-size"), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(format_size(4 << 20), "4 MiB");
+        assert_eq!(format_size(1536), "1.5 KiB (1536 bytes)");
+        assert_eq!(format_size(100), "100 bytes");
     }
 
     #[test]

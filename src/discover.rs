@@ -117,14 +117,23 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
 
         let mut found: Vec<PathBuf> = Vec::new();
         let mut failures: Vec<(PathBuf, String)> = Vec::new();
-        if metadata.is_dir() {
-            walk_dir(&absolute, &config, &mut found, &mut failures);
-        } else if metadata.file_type().is_symlink() {
+        if metadata.file_type().is_symlink() {
             discovery.errors.push(format!(
                 "{}: is a symbolic link; memolint does not follow links (pass the file it points to)",
                 input.display()
             ));
             continue;
+        }
+        // A path named on the command line that cannot be read fails the
+        // run (exit 2); what the walk meets below it is reported as ML001.
+        if let Err(message) = check_readable(&absolute, &metadata) {
+            discovery
+                .errors
+                .push(format!("{}: {message}", input.display()));
+            continue;
+        }
+        if metadata.is_dir() {
+            walk_dir(&absolute, &config, &mut found, &mut failures);
         } else {
             // A file named on the command line is checked whatever its name.
             found.push(absolute.clone());
@@ -197,6 +206,20 @@ pub fn discover(paths: &[PathBuf], config_override: Option<&Path>) -> Discovery 
         discovery.walk_failures = failures;
     }
     discovery
+}
+
+/// Whether a path named on the command line can be read: a directory that
+/// can be listed, or a regular file that can be opened (a FIFO or a device
+/// is refused before opening, which could block).
+fn check_readable(path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
+    let result = if metadata.is_dir() {
+        std::fs::read_dir(path).map(drop)
+    } else if metadata.is_file() {
+        std::fs::File::open(path).map(drop)
+    } else {
+        return Err("not a regular file or directory".to_string());
+    };
+    result.map_err(|error| format!("cannot read: {}", io_error_text(&error)))
 }
 
 fn walk_dir(
@@ -273,11 +296,27 @@ fn config_error_line(error: &ConfigError) -> String {
     format!("invalid configuration: {error}")
 }
 
+/// The path as shown in reports: relative to the working directory when
+/// below it, with control characters escaped (`\u{1b}`), so that a file
+/// name can neither drive the terminal nor break a line of `short` output.
 fn display_path(path: &Path, cwd: &Path) -> String {
-    match path.strip_prefix(cwd) {
+    let shown = match path.strip_prefix(cwd) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative.display().to_string(),
         _ => path.display().to_string(),
+    };
+    if !shown.contains(char::is_control) {
+        return shown;
     }
+    shown
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug)]
@@ -306,10 +345,7 @@ impl ManifestCache {
                         let location = error
                             .span()
                             .map(|span| {
-                                let before = &text[..span.start.min(text.len())];
-                                let line = before.matches('\n').count() + 1;
-                                let column =
-                                    before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                                let (line, column) = crate::config::line_col(&text, span.start);
                                 format!(":{line}:{column}")
                             })
                             .unwrap_or_default();
@@ -321,7 +357,14 @@ impl ManifestCache {
                         None
                     }
                 },
-                Err(_) => None,
+                Err(error) => {
+                    warnings.push(format!(
+                        "{}: cannot read Cargo.toml, its crates are checked as loose files: {}",
+                        path.display(),
+                        io_error_text(&error)
+                    ));
+                    None
+                }
             };
             self.manifests.insert(dir.to_path_buf(), manifest);
         }

@@ -1,11 +1,16 @@
 //! Load and parse: each file of a unit is read once and parsed once.
 //!
-//! A file that cannot be read, is not UTF-8, or does not parse becomes a
+//! A file that cannot be read, is larger than `max-file-size`, is not UTF-8,
+//! nests deeper than [`nesting`] allows or does not parse becomes a
 //! [`FileFailure`] (reported as ML001) with the best location available, and
 //! the rest of the unit goes on.
 
+use std::io::Read;
+
+use crate::nesting;
+
 use crate::index::ParsedFile;
-use crate::rules::FileFailure;
+use crate::rules::{FailureCause, FileFailure};
 use crate::source::{FileId, SourceFile};
 
 /// Files that were loaded (parsed or not) and why some were not parsed.
@@ -16,15 +21,20 @@ pub struct Loaded {
     pub failed_sources: Vec<SourceFile>,
 }
 
-/// Reads and parses the given files, in order.
-pub fn load_and_parse(files: &[(FileId, std::path::PathBuf, String)]) -> Loaded {
+/// Reads and parses the given files, in order; files larger than
+/// `max_file_size` bytes are not read.
+pub fn load_and_parse(
+    files: &[(FileId, std::path::PathBuf, String)],
+    max_file_size: u64,
+) -> Loaded {
     let mut loaded = Loaded {
         parsed: Vec::with_capacity(files.len()),
         failures: Vec::new(),
         failed_sources: Vec::new(),
     };
     for (id, path, display) in files {
-        match load_one(*id, path, display) {
+        crate::guard::enter_file(*id);
+        match load_one(*id, path, display, max_file_size) {
             Ok(parsed) => loaded.parsed.push(parsed),
             Err(failed) => {
                 let (source, failure) = *failed;
@@ -40,23 +50,23 @@ fn load_one(
     id: FileId,
     path: &std::path::Path,
     display: &str,
+    max_file_size: u64,
 ) -> Result<ParsedFile, Box<(SourceFile, FileFailure)>> {
     let source = |text: String| SourceFile::new(id, path.to_path_buf(), display.to_string(), text);
-    let bytes = match std::fs::read(path) {
+    let fail = |text: String, offset: Option<usize>, cause: FailureCause, message: String| {
+        Err(Box::new((
+            source(text),
+            FileFailure {
+                file: id,
+                offset,
+                message,
+                cause,
+            },
+        )))
+    };
+    let bytes = match read_limited(path, max_file_size) {
         Ok(bytes) => bytes,
-        Err(error) => {
-            return Err(Box::new((
-                source(String::new()),
-                FileFailure {
-                    file: id,
-                    offset: None,
-                    message: format!(
-                        "cannot read file: {}",
-                        crate::discover::io_error_text(&error)
-                    ),
-                },
-            )))
-        }
+        Err((cause, message)) => return fail(String::new(), None, cause, message),
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -64,18 +74,36 @@ fn load_one(
             let offset = error.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
             // The lossy text has the same bytes up to `offset`.
-            return Err(Box::new((
-                source(lossy),
-                FileFailure {
-                    file: id,
-                    offset: Some(offset),
-                    message: "file is not valid UTF-8".to_string(),
-                },
-            )));
+            return fail(
+                lossy,
+                Some(offset),
+                FailureCause::Encoding,
+                "file is not valid UTF-8".to_string(),
+            );
         }
     };
     let offset = skipped_prefix(&text);
-    match syn::parse_str::<syn::File>(&text[offset..]) {
+    // Lexing does not recurse (proc-macro2 keeps its own stack), so the
+    // nesting can be measured before syn's recursive descent starts.
+    let tokens = match text[offset..].parse::<proc_macro2::TokenStream>() {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            let start = error.span().byte_range().start + offset;
+            let message = format!("cannot parse: {}", lex_error_text(&text, start));
+            return fail(text, Some(start), FailureCause::Syntax, message);
+        }
+    };
+    if let Err(too_deep) = nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
+    {
+        let start = too_deep.offset + offset;
+        return fail(
+            text,
+            Some(start),
+            FailureCause::TooDeep,
+            too_deep.describe(),
+        );
+    }
+    match syn::parse2::<syn::File>(tokens) {
         Ok(mut ast) => {
             if offset > 0
                 && text[..offset]
@@ -94,14 +122,12 @@ fn load_one(
         }
         Err(error) => {
             let start = error.span().byte_range().start + offset;
-            Err(Box::new((
-                source(text),
-                FileFailure {
-                    file: id,
-                    offset: Some(start),
-                    message: format!("cannot parse: {error}"),
-                },
-            )))
+            fail(
+                text,
+                Some(start),
+                FailureCause::Syntax,
+                format!("cannot parse: {error}"),
+            )
         }
     }
 }
@@ -119,6 +145,90 @@ pub fn parse_floor<'p>(paths: impl Iterator<Item = &'p std::path::PathBuf>) {
         let parsed = syn::parse_str::<syn::File>(&text[skipped_prefix(&text)..]);
         drop(std::hint::black_box(parsed));
     }
+}
+
+/// proc-macro2 says only "cannot parse string into token stream"; the
+/// character it stopped at tells more.
+fn lex_error_text(text: &str, offset: usize) -> String {
+    match text.get(offset..).and_then(|rest| rest.chars().next()) {
+        Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`"),
+        Some(c @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{c}`"),
+        Some(c) if c.is_control() || c == '\u{feff}' => {
+            format!("unexpected character U+{:04X} in the source", c as u32)
+        }
+        Some(c) => format!("invalid token starting with `{c}`"),
+        None => "unexpected end of file".to_string(),
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. Anything else (a
+/// directory, a FIFO that would block, a device, a file too large) is
+/// refused with a message for ML001, before a byte is read where possible.
+fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, (FailureCause, String)> {
+    let cannot_read = |error: std::io::Error| {
+        (
+            FailureCause::Read,
+            format!(
+                "cannot read file: {}",
+                crate::discover::io_error_text(&error)
+            ),
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(cannot_read)?;
+    if !metadata.is_file() {
+        return Err((
+            FailureCause::Read,
+            "cannot read file: not a regular file".to_string(),
+        ));
+    }
+    let too_large = |size: u64| {
+        (
+            FailureCause::TooLarge,
+            format!(
+                "file is {}, larger than the limit of {} (`max-file-size`)",
+                crate::config::format_size(size),
+                crate::config::format_size(limit)
+            ),
+        )
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The file may grow between `metadata` and `read`.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Runs `work` (which parses or walks syntax trees) on a thread with the
+/// workers' large stack, so that code nested as deep as the check accepts
+/// cannot overflow the 8 MiB main thread; inline if no thread can start.
+pub fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(work));
+    let run = || {
+        let work = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        work.map(|work| work())
+    };
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("memolint-parse".to_string())
+            .stack_size(crate::pipeline::WORKER_STACK_SIZE)
+            .spawn_scoped(scope, run)
+            .ok()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+    });
+    // If no thread could start, the work is still in its slot.
+    result.flatten().or_else(run).expect("the work runs once")
 }
 
 /// Bytes syn does not see: a byte-order mark and a shebang line (but not an

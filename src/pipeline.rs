@@ -8,23 +8,23 @@
 //! thread that parsed it; only plain findings and source texts come back.
 
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
 use crate::analyze::Analysis;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Level};
 use crate::discover::{self, Discovery, Unit};
+use crate::guard::{self, Stage};
 use crate::index::Index;
 use crate::parse;
-use crate::rules::{self, Context, FileFailure, Rule};
+use crate::rules::{self, Context, FailureCause, FileFailure, Rule};
 use crate::schedule;
 use crate::source::{FileId, SourceFile};
 use crate::suppress;
 
 /// Stack size of worker threads: enough for thousands of nested
 /// expressions. Only touched pages cost memory.
-const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
+pub const WORKER_STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// What to check and how.
 #[derive(Clone, Debug, Default)]
@@ -169,30 +169,37 @@ struct UnitResult {
 }
 
 /// Checks a unit; a panic (a bug) is reported as an internal error naming
-/// the unit instead of taking the run down.
+/// the file being worked on when it happened, instead of taking the run
+/// down. The unit's other findings are lost with it; other units go on.
 fn check_unit_guarded(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResult {
-    let result =
-        std::panic::catch_unwind(AssertUnwindSafe(|| check_unit(unit, discovery, options)));
+    let files: Vec<(FileId, &std::path::Path)> = unit
+        .files
+        .iter()
+        .map(|id| (*id, discovery.files[id.0 as usize].as_path()))
+        .collect();
+    let result = guard::catch(&files, || check_unit(unit, discovery, options));
     // Every syn span of this unit is gone now; free proc-macro2's
     // per-thread source map so that memory follows the largest unit, not
     // the whole run.
     proc_macro2::extra::invalidate_current_thread_spans();
-    result.unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        let first = unit
+    result.unwrap_or_else(|caught| {
+        let context = caught.context(|id| discovery.display[id.0 as usize].clone());
+        let unit_name = unit
             .files
             .first()
-            .map(|id| discovery.display[id.0 as usize].clone());
+            .map(|id| discovery.display[id.0 as usize].clone())
+            .unwrap_or_else(|| "an empty unit".to_string());
+        let context = if caught.file.is_some() {
+            context
+        } else {
+            format!("{context} the unit of {unit_name}")
+        };
         UnitResult {
             findings: Vec::new(),
             sources: Vec::new(),
             errors: vec![format!(
-                "internal error while checking {}: {what} (please report this bug)",
-                first.unwrap_or_else(|| "a unit".to_string())
+                "internal error while {context}: {} (please report this bug)",
+                caught.message
             )],
         }
     })
@@ -220,7 +227,7 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
             )
         })
         .collect();
-    let loaded = parse::load_and_parse(&files);
+    let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
 
     let mut failures: Vec<FileFailure> = unit
         .failures
@@ -229,12 +236,15 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
             file: *file,
             offset: None,
             message: message.clone(),
+            cause: FailureCause::Read,
         })
         .collect();
     failures.extend(loaded.failures.iter().cloned());
 
     let (findings, active) = {
+        guard::enter_stage(Stage::Index);
         let index = Index::build(&loaded.parsed, &unit.targets);
+        guard::enter_stage(Stage::Analyze);
         let analysis = Analysis::run(&index, &unit.config);
         let cx = Context {
             index: &index,
@@ -311,6 +321,7 @@ fn run_rules(cx: &Context<'_, '_>, options: &Options) -> (Vec<Finding>, Vec<&'st
         }
         active.push(rule.meta().code);
         let default = rule.meta().default_level;
+        guard::enter_stage(Stage::Rule(rule.meta().code));
         let mut out = Vec::new();
         rule.check(cx, &mut out);
         for mut finding in out {

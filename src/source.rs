@@ -94,7 +94,11 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = line_starts[line_index];
+        let mut line_start = line_starts[line_index];
+        // A byte-order mark is not a character of the first line.
+        if line_start == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            line_start = 3;
+        }
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
@@ -172,6 +176,14 @@ mod tests {
         assert_eq!(f.line_col(23), LineCol { line: 3, column: 1 });
         assert_eq!(f.line_col(25), LineCol { line: 4, column: 1 });
         assert_eq!(f.line_col(1000).line, 4);
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let f = file("\u{feff}fn a() {}\nb");
+        assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(6), LineCol { line: 1, column: 4 });
+        assert_eq!(f.line_col(13), LineCol { line: 2, column: 1 });
     }
 
     #[test]

@@ -15,6 +15,20 @@ fn demo_human_output() {
 }
 
 #[test]
+fn overlapping_recursion_fixture_human_output() {
+    let run = memolint(&[
+        "check",
+        "fixtures/ml201",
+        "--select",
+        "ML201",
+        "--color",
+        "never",
+    ]);
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(run.code, 0, "ML201 warns; it does not fail the run");
+}
+
+#[test]
 fn demo_short_output() {
     let run = memolint(&["check", "fixtures/demo", "--format", "short"]);
     insta::assert_snapshot!(run.stdout);

@@ -77,3 +77,64 @@ fn remaining_findings_are_reported_after_fixing() {
     assert!(run.stdout.contains("ML101"), "{}", run.stdout);
     assert!(!run.stdout.contains("ML103"), "{}", run.stdout);
 }
+
+/// Every file under `dir` with its content, to compare trees.
+fn tree_contents(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let key = path.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(key, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+const RECURSIVE: &str = "pub fn paths(r: u32, c: u32) -> u64 {\n    if r == 0 || c == 0 {\n        1\n    } else {\n        paths(r - 1, c) + paths(r, c - 1)\n    }\n}\n";
+
+#[test]
+fn fix_writes_only_the_fixed_file_and_its_manifest() {
+    let dir = temp_tree(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "pub mod grid;\npub mod other;\n"),
+        ("src/grid.rs", RECURSIVE),
+        ("src/other.rs", "pub fn untouched() {}\n"),
+        ("notes.txt", "not Rust\n"),
+    ]);
+    let before = tree_contents(dir.path());
+
+    // --diff never writes anything.
+    let run = memolint_in(dir.path(), &["fix", "--diff"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("+pub fn paths_uncached"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("+lru = \"0.16\""), "{}", run.stdout);
+    assert_eq!(tree_contents(dir.path()), before);
+
+    let run = memolint_in(dir.path(), &["fix"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let after = tree_contents(dir.path());
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, content)| before.get(*path) != Some(content))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changed,
+        ["Cargo.toml", "src/grid.rs"],
+        "no temporary or other file may change"
+    );
+    assert_eq!(after.len(), before.len(), "no file was added");
+}

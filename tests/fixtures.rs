@@ -103,3 +103,8 @@ fn stale_cache_fixture_reports_exactly_its_annotations() {
 fn rates_service_reports_exactly_its_annotations() {
     check_fixture("rates", &["ML101", "ML102", "ML103"]);
 }
+
+#[test]
+fn overlapping_recursion_fixture_reports_exactly_its_annotations() {
+    check_fixture("ml201", &["ML201"]);
+}

@@ -67,6 +67,10 @@ const GLOBAL_READS: &[&str] = &[
     "values",
     "clone",
     "get_cloned",
+];
+
+/// Methods on a global that both read it and change it.
+const GLOBAL_READ_WRITES: &[&str] = &[
     "fetch_add",
     "fetch_sub",
     "fetch_and",
@@ -96,19 +100,6 @@ const GLOBAL_WRITES: &[&str] = &[
     "try_borrow_mut",
     "with_borrow_mut",
     "get_mut",
-    "fetch_add",
-    "fetch_sub",
-    "fetch_and",
-    "fetch_or",
-    "fetch_xor",
-    "fetch_max",
-    "fetch_min",
-    "fetch_update",
-    "swap",
-    "compare_exchange",
-    "compare_exchange_weak",
-    "replace",
-    "take",
     "extend",
     "retain",
 ];
@@ -331,7 +322,9 @@ fn classify_call(
 /// Whether a use of `def` (calling `method` on it, if any) reads and
 /// whether it writes global mutable state.
 fn global_access(def: &StaticDef, method: Option<&str>) -> (bool, bool) {
-    let is_in = |list: &[&str]| method.is_some_and(|m| list.contains(&m));
+    let is_in = |list: &[&str]| {
+        method.is_some_and(|m| list.contains(&m) || GLOBAL_READ_WRITES.contains(&m))
+    };
     match def.kind {
         StaticKind::StaticMut => (true, is_in(GLOBAL_WRITES)),
         StaticKind::ThreadLocal => (

@@ -119,6 +119,7 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
         }
         let scope = index.scope_of(function.id);
         let file = index.file_of(function);
+        crate::guard::enter_file(file.source.id);
         for attr in function.attrs {
             let Some(memoizer) = resolve_attribute(index, function.id, &scope, attr, memoizers)
             else {

@@ -357,6 +357,38 @@ fn key_part(file: &ParsedFile, input: &syn::FnArg) -> Result<KeyPart, String> {
                     ty: "String".into(),
                     known_hashable: true,
                 }),
+                // `&[&str]` (a dictionary): owned strings in the key.
+                syn::Type::Slice(slice) if crate::index::tokens_text(&*slice.elem) == "&str" => {
+                    Ok(KeyPart {
+                        expr: format!(
+                            "{name}.iter().map(|s| s.to_string()).collect::<Vec<String>>()"
+                        ),
+                        name,
+                        ty: "Vec<String>".into(),
+                        known_hashable: true,
+                    })
+                }
+                // `&[f64]`: floats are keyed on their bits, as single ones.
+                syn::Type::Slice(slice)
+                    if matches!(
+                        crate::index::tokens_text(&*slice.elem).as_str(),
+                        "f64" | "f32"
+                    ) =>
+                {
+                    let bits = if crate::index::tokens_text(&*slice.elem) == "f64" {
+                        "u64"
+                    } else {
+                        "u32"
+                    };
+                    Ok(KeyPart {
+                        expr: format!(
+                            "{name}.iter().map(|x| x.to_bits()).collect::<Vec<{bits}>>()"
+                        ),
+                        name,
+                        ty: format!("Vec<{bits}>"),
+                        known_hashable: true,
+                    })
+                }
                 syn::Type::Slice(slice) => {
                     let element = owned_type(file, &slice.elem, &name)?;
                     Ok(KeyPart {
@@ -495,7 +527,9 @@ impl Names {
             info_fn: format!("{}_cache_info", f.name),
             clear_fn: format!("{}_cache_clear", f.name),
             info_type: format!("{camel}CacheInfo"),
-            lru_type: format!("{camel}Cache"),
+            // Named `…LruCache` so that memolint itself recognises the
+            // static as a bounded hand-rolled cache on the next run.
+            lru_type: format!("{camel}LruCache"),
             cache: format!("{upper}_CACHE"),
             hits: format!("{upper}_CACHE_HITS"),
             misses: format!("{upper}_CACHE_MISSES"),

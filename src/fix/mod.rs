@@ -91,6 +91,17 @@ pub fn apply(findings: &[Finding], sources: &Sources, options: FixOptions) -> Fi
         let Some(file) = sources.get(file_id) else {
             continue;
         };
+        if reparse(&file.text).is_err() {
+            // Edits on a file syn cannot read cannot be checked afterwards.
+            for finding in file_findings {
+                report.not_fixed.push(not_fixed(
+                    sources,
+                    finding,
+                    "the file does not parse, so its fixes cannot be checked".to_string(),
+                ));
+            }
+            continue;
+        }
         let mut taken: Vec<&Edit> = Vec::new();
         let mut applied = 0;
         for finding in file_findings {
@@ -216,9 +227,13 @@ fn splice(text: &str, edits: &[&Edit]) -> String {
 /// Parses fixed text the way `parse.rs` parses files.
 fn reparse(text: &str) -> Result<(), String> {
     let offset = crate::parse::skipped_prefix(text);
-    syn::parse_file(&text[offset..])
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    // Fixed files nest as deep as the check accepted: parse (and drop the
+    // tree) on a large stack, not on the main thread's.
+    crate::parse::on_large_stack(|| {
+        syn::parse_file(&text[offset..])
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
 }
 
 fn unified_diff(display: &str, old: &str, new: &str) -> String {

@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use super::extent;
 use super::modules::{push_fn, push_static, statics_in_macro};
 use super::scope::{segments, Scope};
 use super::{tokens_text, FnId, FnOwner, Index, ParsedFile, StaticId, StaticKind, Target};
@@ -84,6 +84,7 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
         let Some(block) = index.function(id).block else {
             continue;
         };
+        crate::guard::enter_file(index.files[index.function(id).file].source.id);
         collect_nested_items(index, id, block);
         let (calls, static_uses, fn_refs) = {
             let index_ref: &Index<'_> = index;
@@ -100,6 +101,7 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
                 static_uses: Vec::new(),
                 fn_refs: Vec::new(),
                 closure_depth: 0,
+                macro_depth: 0,
             };
             visitor.visit_block(block);
             (visitor.calls, visitor.static_uses, visitor.fn_refs)
@@ -115,22 +117,40 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
 fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn::Block) {
     struct Items<'a> {
         items: Vec<&'a syn::Item>,
+        /// `thread_local! { .. }` and `lazy_static! { .. }` in statement
+        /// position: syn keeps them as statements, not items.
+        macros: Vec<&'a syn::StmtMacro>,
     }
     impl<'a> Visit<'a> for Items<'a> {
         fn visit_item(&mut self, item: &'a syn::Item) {
             // Items of nested functions belong to those functions.
             self.items.push(item);
         }
+        fn visit_stmt_macro(&mut self, mac: &'a syn::StmtMacro) {
+            self.macros.push(mac);
+        }
     }
-    let mut found = Items { items: Vec::new() };
+    let mut found = Items {
+        items: Vec::new(),
+        macros: Vec::new(),
+    };
     found.visit_block(block);
 
     let module = index.function(parent).module;
+    for stmt_macro in found.macros {
+        let file = index.function(parent).file;
+        let span = index.files[file]
+            .span(syn::spanned::Spanned::span(&stmt_macro.mac.path))
+            .to(index.files[file].span(stmt_macro.mac.delimiter.span().close()));
+        for (name, kind, ty) in statics_in_macro(&stmt_macro.mac) {
+            let id = push_static(index, module, Some(parent), name.clone(), kind, ty, span);
+            index.fns[parent.0 as usize].local_statics.insert(name, id);
+        }
+    }
+
     let prefix: Vec<String> = vec![index.function(parent).qualified_name.clone()];
     for item in found.items {
-        let files = index.files;
-        let file = &files[index.function(parent).file];
-        let span = || file.span(super::extent::item(item));
+        let span = index.files[index.function(parent).file].span(super::spans::item(item));
         match item {
             syn::Item::Fn(item_fn) => {
                 let id = push_fn(
@@ -142,7 +162,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                     Some(&item_fn.vis),
                     &item_fn.sig,
                     Some(&item_fn.block),
-                    span(),
+                    span,
                 );
                 index.fns[parent.0 as usize]
                     .local_fns
@@ -173,7 +193,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
                     s.ident.to_string(),
                     kind,
                     tokens_text(&s.ty),
-                    span(),
+                    span,
                 );
                 index.fns[parent.0 as usize]
                     .local_statics
@@ -181,8 +201,7 @@ fn collect_nested_items<'a>(index: &mut Index<'a>, parent: FnId, block: &'a syn:
             }
             syn::Item::Macro(item_macro) => {
                 for (name, kind, ty) in statics_in_macro(&item_macro.mac) {
-                    let id =
-                        push_static(index, module, Some(parent), name.clone(), kind, ty, span());
+                    let id = push_static(index, module, Some(parent), name.clone(), kind, ty, span);
                     index.fns[parent.0 as usize].local_statics.insert(name, id);
                 }
             }
@@ -362,11 +381,19 @@ struct BodyVisitor<'i, 'a> {
     static_uses: Vec<StaticUse>,
     fn_refs: Vec<FnRef>,
     closure_depth: usize,
+    /// Macro calls around the arguments being visited.
+    macro_depth: usize,
 }
 
+/// How many macro calls deep arguments are parsed and visited. Each level
+/// parses its arguments' tokens again, so unbounded nesting of macros in
+/// macros would cost the square of the nesting; real code nests two or
+/// three (`assert_eq!(x, vec![format!(..)])`).
+const MAX_MACRO_DEPTH: usize = 8;
+
 impl BodyVisitor<'_, '_> {
-    fn span(&self, span: proc_macro2::Span) -> Span {
-        self.file.span(span)
+    fn span(&self, node: &impl Spanned) -> Span {
+        self.file.span(node.span())
     }
 
     fn is_local(&self, path: &syn::Path) -> bool {
@@ -410,11 +437,16 @@ impl BodyVisitor<'_, '_> {
     }
 
     fn visit_macro_args(&mut self, mac: &syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            self.macro_depth += 1;
             for arg in &args {
                 self.visit_expr(arg);
             }
+            self.macro_depth -= 1;
         }
     }
 }
@@ -436,8 +468,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
                     }
                 };
                 self.calls.push(CallSite {
-                    span: self.span(extent::call(call)),
-                    callee_span: self.span(extent::path(&p.path)),
+                    span: self.file.span(super::spans::call(call)),
+                    callee_span: self.span(&p.path),
                     kind: CallKind::Function,
                     target,
                     in_closure: self.closure_depth > 0,
@@ -455,7 +487,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         let name = call.method.to_string();
         if let Some(id) = self.static_of(&call.receiver) {
             self.static_uses.push(StaticUse {
-                span: self.span(extent::expr(&call.receiver)),
+                span: self.span(&call.receiver),
                 target: id,
                 method: Some(name.clone()),
                 in_closure: self.closure_depth > 0,
@@ -465,8 +497,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         }
         let target = self.method_target(&call.receiver, &name);
         self.calls.push(CallSite {
-            span: self.span(extent::method_call(call)),
-            callee_span: self.span(call.method.span()),
+            span: self.file.span(super::spans::method_call(call)),
+            callee_span: self.span(&call.method),
             kind: CallKind::Method { name },
             target,
             in_closure: self.closure_depth > 0,
@@ -482,13 +514,13 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         }
         match self.scope.resolve_path(&expr.path) {
             Target::Static(id) => self.static_uses.push(StaticUse {
-                span: self.span(extent::expr_path(expr)),
+                span: self.span(expr),
                 target: id,
                 method: None,
                 in_closure: self.closure_depth > 0,
             }),
             Target::Fn(id) => self.fn_refs.push(FnRef {
-                span: self.span(extent::expr_path(expr)),
+                span: self.span(expr),
                 target: id,
             }),
             _ => {}
@@ -507,8 +539,8 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
             .resolve_macro(&mac.path)
             .map_or(Target::Unknown, Target::External);
         self.calls.push(CallSite {
-            span: self.span(extent::mac(mac)),
-            callee_span: self.span(extent::path(&mac.path)),
+            span: self.file.span(super::spans::mac(mac)),
+            callee_span: self.span(&mac.path),
             kind: CallKind::Macro,
             target,
             in_closure: self.closure_depth > 0,

@@ -17,10 +17,10 @@
 //! to say", which is what keeps findings precise.
 
 mod body;
-mod extent;
 pub mod macro_fns;
 mod modules;
 mod scope;
+mod spans;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

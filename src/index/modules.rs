@@ -183,6 +183,8 @@ fn add_module<'a>(
         .unwrap_or(Path::new(""))
         .to_path_buf();
     for item in items {
+        // Children may be other files; name this one again for each item.
+        crate::guard::enter_file(files[file].source.id);
         let syn::Item::Mod(item_mod) = item else {
             continue;
         };
@@ -330,6 +332,7 @@ fn guess_module(path: &Path, targets: &[CrateTarget]) -> (String, Vec<String>) {
 pub(super) fn collect_items(index: &mut Index<'_>) {
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
+        crate::guard::enter_file(index.files[index.modules[m].file].source.id);
         let items = index.modules[m].items;
         let module_path = index.modules[m].full_path();
         for item in items {
@@ -403,7 +406,9 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     let macro_fn = if file.macro_fns.is_empty() {
                         None
                     } else {
-                        let start = super::extent::path(&item_macro.mac.path).byte_range().start;
+                        let start = syn::spanned::Spanned::span(&item_macro.mac.path)
+                            .byte_range()
+                            .start;
                         file.macro_fns
                             .iter()
                             .find(|f| f.macro_start.byte_range().start == start)
@@ -442,6 +447,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
     index.lookups.get_mut().clear();
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
+        crate::guard::enter_file(index.files[index.modules[m].file].source.id);
         for item in index.modules[m].items {
             match item {
                 syn::Item::Impl(item_impl) => collect_impl(index, module_id, item_impl),
@@ -454,7 +460,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
 
 fn item_span(index: &Index<'_>, module: usize, item: &syn::Item) -> crate::source::Span {
     let file = &index.files[index.modules[module].file];
-    file.span(super::extent::item(item))
+    file.span(super::spans::item(item))
 }
 
 fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn::ItemImpl) {
@@ -475,7 +481,7 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn:
         let syn::ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(super::extent::impl_fn(method));
+        let span = index.files[index.module(module).file].span(super::spans::impl_fn(method));
         let id = push_fn(
             index,
             module,
@@ -507,7 +513,7 @@ fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a sy
         let syn::TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        let span = index.files[index.module(module).file].span(super::extent::trait_fn(method));
+        let span = index.files[index.module(module).file].span(super::spans::trait_fn(method));
         let id = push_fn(
             index,
             module,

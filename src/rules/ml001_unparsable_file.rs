@@ -4,7 +4,7 @@
 //! them into findings so that levels, `--select` and the output formats
 //! treat them like any other rule.
 
-use super::{finding, Context, Fixability, Rule, RuleMeta};
+use super::{finding, Context, FailureCause, Fixability, Rule, RuleMeta};
 use crate::diagnostic::{Finding, Level};
 use crate::source::Span;
 
@@ -39,8 +39,14 @@ impl Rule for UnparsableFile {
                 format!("file not checked: {}", failure.message),
             );
             f.help = Some(
-                "memolint skipped this file; if rustc accepts it, the syntax is newer or older than syn supports"
-                    .to_string(),
+                match failure.cause {
+                    FailureCause::Read => "memolint could not read this file; check that it is a readable regular file",
+                    FailureCause::Encoding => "Rust source files must be UTF-8; rustc rejects this file too",
+                    FailureCause::TooLarge => "raise `max-file-size` in memolint.toml to check it, or `exclude` it",
+                    FailureCause::TooDeep => "memolint does not check code nested this deeply; `exclude` the file to silence this",
+                    FailureCause::Syntax => "memolint skipped this file; if rustc accepts it, the syntax is newer or older than syn supports",
+                }
+                .to_string(),
             );
             out.push(f);
         }

@@ -19,6 +19,7 @@ pub(crate) mod ml002_unused_suppression;
 mod ml101_nondeterministic_memoized;
 mod ml102_side_effect_memoized;
 mod ml103_unbounded_memo_cache;
+mod ml201_overlapping_recursion;
 
 /// Whether and how a rule's findings can be fixed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +59,22 @@ pub struct FileFailure {
     /// Byte offset of the problem, when it has one.
     pub offset: Option<usize>,
     pub message: String,
+    pub cause: FailureCause,
+}
+
+/// Why a file was not checked, for the advice ML001 gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureCause {
+    /// It could not be read (permissions, not a regular file, ...).
+    Read,
+    /// It is not UTF-8.
+    Encoding,
+    /// It is larger than `max-file-size`.
+    TooLarge,
+    /// It nests deeper than memolint's limit.
+    TooDeep,
+    /// syn could not parse it.
+    Syntax,
 }
 
 /// What a rule can look at.
@@ -88,6 +105,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &ml101_nondeterministic_memoized::NondeterministicMemoized,
         &ml102_side_effect_memoized::SideEffectMemoized,
         &ml103_unbounded_memo_cache::UnboundedMemoCache,
+        &ml201_overlapping_recursion::OverlappingRecursion,
     ]
 }
 

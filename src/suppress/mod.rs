@@ -81,8 +81,14 @@ pub fn apply(
     if settings.unused_level == Level::Allow {
         return kept;
     }
+    // In a file that did not parse no rule ran, so a suppression there
+    // cannot be judged unused.
+    let failed_ids: std::collections::HashSet<FileId> = failed.iter().map(|s| s.id).collect();
     let mut reports = Vec::new();
     for (source, entries) in files.values() {
+        if failed_ids.contains(&source.id) {
+            continue;
+        }
         for entry in entries {
             unused_findings(source, entry, settings, &mut reports);
         }

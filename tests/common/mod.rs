@@ -28,6 +28,16 @@ pub fn memolint_in(dir: &Path, args: &[&str]) -> Run {
         .current_dir(dir))
 }
 
+/// Runs `memolint args...` in `dir` with extra environment variables.
+pub fn memolint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_memolint"));
+    command.args(args).current_dir(dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    run(&mut command)
+}
+
 /// Runs `cargo-memolint args...` in `dir`, as cargo would.
 pub fn cargo_memolint_in(dir: &Path, args: &[&str]) -> Run {
     run(Command::new(env!("CARGO_BIN_EXE_cargo-memolint"))
