@@ -77,13 +77,14 @@ pub(super) fn build_module_tree(index: &mut Index<'_>, targets: &[CrateTarget]) 
             files[i].source.path.clone(),
         )
     });
+    let owners = package_owners(targets);
     for file in orphans {
         if assigned[file] {
             continue;
         }
         assigned[file] = true;
         let path = &files[file].source.path;
-        let (crate_name, module_path) = guess_module(path, targets);
+        let (crate_name, module_path) = guess_module(path, &owners);
         let module = add_file_module(
             index,
             &by_path,
@@ -288,7 +289,31 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The crate and module path of a file no `mod` declaration reached.
-fn guess_module(path: &Path, targets: &[CrateTarget]) -> (String, Vec<String>) {
+/// Per package directory, the target that owns the files no `mod`
+/// reaches: its library, else its last target. A package has as many
+/// targets as test and example files, so choosing among packages rather
+/// than targets keeps placing the orphans linear.
+fn package_owners(targets: &[CrateTarget]) -> Vec<&CrateTarget> {
+    let mut owners: Vec<&CrateTarget> = Vec::new();
+    let mut by_dir: HashMap<&Path, usize> = HashMap::new();
+    for target in targets {
+        let Some(dir) = target.package_dir.as_deref() else {
+            continue;
+        };
+        match by_dir.get(dir) {
+            // As `max_by_key` does: the last of the best.
+            Some(&i) if target.is_lib >= owners[i].is_lib => owners[i] = target,
+            Some(_) => {}
+            None => {
+                by_dir.insert(dir, owners.len());
+                owners.push(target);
+            }
+        }
+    }
+    owners
+}
+
+fn guess_module(path: &Path, targets: &[&CrateTarget]) -> (String, Vec<String>) {
     let owner = targets
         .iter()
         .filter(|t| t.package_dir.as_ref().is_some_and(|d| path.starts_with(d)))
