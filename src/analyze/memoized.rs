@@ -12,12 +12,14 @@
 //! `get_or_init`, or one that takes a `&mut` memo table (`&mut HashMap`,
 //! `&mut Vec<Option<_>>`).
 
+use std::collections::{HashMap, HashSet};
+
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use crate::catalog::{Family, MemoizerAttribute, Memoizers};
-use crate::index::{CallKind, FnDef, FnId, Index, ParsedFile, StaticId};
+use crate::index::{CallKind, FnDef, FnId, FnOwner, Index, ModuleId, ParsedFile, StaticId};
 use crate::source::Span;
 
 /// One `name`, `name = value` or `Name: value` option of an attribute.
@@ -111,6 +113,14 @@ impl Memoized {
 pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Memoized> {
     let mut out = Vec::new();
     let cached_family = memoizers.attributes.iter().position(|a| a.name == "cached");
+    // The last segment of every memoizer path (`cached`, `memoize`, ...).
+    let last_names: HashSet<&str> = memoizers
+        .attributes
+        .iter()
+        .flat_map(|a| a.paths.iter())
+        .filter_map(|p| p.rsplit("::").next())
+        .collect();
+    let mut known: HashMap<(ModuleId, String), Option<usize>> = HashMap::new();
     for function in &index.fns {
         let found_before = out.len();
         if let Some(memoized) = from_macro(index, function, cached_family) {
@@ -120,9 +130,20 @@ pub(super) fn find_memoized(index: &Index<'_>, memoizers: &Memoizers) -> Vec<Mem
         let scope = index.scope_of(function.id);
         let file = index.file_of(function);
         crate::guard::enter_file(file.source.id);
+        // A one-word attribute (`#[doc]`, `#[inline]`, `#[cached]`) means
+        // the same in every function of a module that imports nothing of
+        // its own: resolve it once per module.
+        let own_imports = has_local_imports(index, function.id);
         for attr in function.attrs {
-            let Some(memoizer) = resolve_attribute(index, function.id, &scope, attr, memoizers)
-            else {
+            let resolved = match attr.path().get_ident() {
+                Some(ident) if !own_imports => *known
+                    .entry((function.module, ident.to_string()))
+                    .or_insert_with(|| {
+                        resolve_attribute(index, function.id, &scope, attr, memoizers, &last_names)
+                    }),
+                _ => resolve_attribute(index, function.id, &scope, attr, memoizers, &last_names),
+            };
+            let Some(memoizer) = resolved else {
                 continue;
             };
             let attribute = &memoizers.attributes[memoizer];
@@ -332,6 +353,7 @@ fn resolve_attribute(
     scope: &crate::index::Scope<'_, '_>,
     attr: &syn::Attribute,
     memoizers: &Memoizers,
+    last_names: &HashSet<&str>,
 ) -> Option<usize> {
     let path = attr.path();
     let position = |full: &str| {
@@ -349,13 +371,7 @@ fn resolve_attribute(
     if let Some(ident) = path.get_ident() {
         // Only a memoizer whose path ends in this name can be found so
         // (most attributes are `doc` comments): skip the globs otherwise.
-        let ident_text = ident.to_string();
-        let named = memoizers.attributes.iter().any(|a| {
-            a.paths
-                .iter()
-                .any(|p| p.rsplit("::").next() == Some(ident_text.as_str()))
-        });
-        if !named {
+        if !last_names.contains(ident.to_string().as_str()) {
             return None;
         }
         let module = index.module(index.function(function).module);
@@ -367,6 +383,23 @@ fn resolve_attribute(
         }
     }
     None
+}
+
+/// Whether names in `function` may resolve through imports declared in
+/// its body or the bodies around it, not only through its module.
+fn has_local_imports(index: &Index<'_>, function: FnId) -> bool {
+    let mut current = Some(function);
+    while let Some(f) = current {
+        let def = index.function(f);
+        if !def.local_imports.is_empty() {
+            return true;
+        }
+        current = match def.owner {
+            FnOwner::Nested { parent } => Some(parent),
+            _ => None,
+        };
+    }
+    false
 }
 
 struct RawOption {
