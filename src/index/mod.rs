@@ -20,7 +20,7 @@ mod body;
 pub mod macro_fns;
 mod modules;
 mod scope;
-mod spans;
+pub(crate) mod spans;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

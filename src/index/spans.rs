@@ -128,7 +128,7 @@ fn path_start(path: &syn::Path) -> Span {
 
 /// The first token of an expression, found by walking down its left edge
 /// (`a` in `a.b().c() + d`) without recursion.
-pub(super) fn expr_start(mut expr: &syn::Expr) -> Span {
+pub(crate) fn expr_start(mut expr: &syn::Expr) -> Span {
     use syn::Expr;
     loop {
         if let Some(attr) = expr_attrs(expr)
