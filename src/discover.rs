@@ -37,6 +37,20 @@ pub struct Discovery {
     pub warnings: Vec<String>,
 }
 
+impl Discovery {
+    /// The files of `unit` as the loader takes them: id, path and the path
+    /// shown to the user.
+    pub fn files_of(&self, unit: &Unit) -> Vec<(FileId, PathBuf, String)> {
+        unit.files
+            .iter()
+            .map(|id| {
+                let i = id.0 as usize;
+                (*id, self.files[i].clone(), self.display[i].clone())
+            })
+            .collect()
+    }
+}
+
 /// A set of files analysed together.
 #[derive(Debug)]
 pub struct Unit {

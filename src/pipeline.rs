@@ -215,18 +215,7 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
             errors: Vec::new(),
         };
     }
-    let files: Vec<(FileId, PathBuf, String)> = unit
-        .files
-        .iter()
-        .map(|id| {
-            let i = id.0 as usize;
-            (
-                *id,
-                discovery.files[i].clone(),
-                discovery.display[i].clone(),
-            )
-        })
-        .collect();
+    let files = discovery.files_of(unit);
     let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
 
     let mut failures: Vec<FileFailure> = unit

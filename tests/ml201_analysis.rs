@@ -29,18 +29,7 @@ fn verdicts() -> Verdicts {
     assert!(discovery.errors.is_empty(), "{:?}", discovery.errors);
     let mut out = HashMap::new();
     for unit in &discovery.units {
-        let files: Vec<_> = unit
-            .files
-            .iter()
-            .map(|id| {
-                let i = id.0 as usize;
-                (
-                    *id,
-                    discovery.files[i].clone(),
-                    discovery.display[i].clone(),
-                )
-            })
-            .collect();
+        let files = discovery.files_of(unit);
         let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
         assert!(loaded.failures.is_empty());
         let index = Index::build(&loaded.parsed, &unit.targets);

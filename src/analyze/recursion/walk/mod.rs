@@ -21,11 +21,10 @@ mod patterns;
 
 use std::collections::HashMap;
 
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use super::values::{Eval, Val};
-use crate::index::{FnId, ParsedFile};
+use crate::index::{macro_args, FnId, ParsedFile, MAX_MACRO_DEPTH};
 use crate::source::Span;
 use exits::stmt_diverges;
 
@@ -52,9 +51,6 @@ pub(super) struct RawCall {
     pub arg_spans: Vec<Span>,
     pub context: CallContext,
 }
-
-/// How deep macro arguments are followed, as in the index (`body.rs`).
-const MAX_MACRO_DEPTH: usize = 8;
 
 enum Frame {
     /// The function surely returns by this offset.
@@ -238,8 +234,7 @@ impl<'w> Walker<'w> {
         if self.macro_depth >= MAX_MACRO_DEPTH {
             return;
         }
-        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+        if let Some(args) = macro_args(mac) {
             self.macro_depth += 1;
             for arg in &args {
                 self.expr(arg);
