@@ -20,7 +20,8 @@
 //! keeps each item's full path, so deeply nested items cost the square of
 //! their depth in time and memory, while real code nests a handful.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
+use syn::buffer::Cursor;
 
 /// The deepest estimated nesting memolint checks. Measured on a debug build
 /// (whose stack frames are several times larger than a release build's)
@@ -68,8 +69,202 @@ impl TooDeep {
 /// overflow) and returns the deepest estimated nesting, or where it first
 /// gets deeper than `limit` (or items nest deeper than `item_limit`).
 pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<usize, TooDeep> {
-    struct Frame {
-        iter: proc_macro2::token_stream::IntoIter,
+    measure(tokens.clone().into_iter(), limit, item_limit)
+}
+
+/// [`check`] on the token buffer syn parses from, which the walk borrows
+/// instead of copying every token of the file as a `TokenStream` walk must.
+/// syn builds that buffer recursively, one frame per group, so this is only
+/// safe where the groups cannot nest too deep (see [`may_nest_groups_deeper`]).
+pub fn check_cursor(cursor: Cursor<'_>, limit: usize, item_limit: usize) -> Result<usize, TooDeep> {
+    measure(
+        CursorTokens {
+            cursor,
+            lifetime_name: None,
+        },
+        limit,
+        item_limit,
+    )
+}
+
+/// Whether `text` could lex into groups nested deeper than `depth`: every
+/// group but a doc comment's opens with a bracket character, so a text
+/// with few of them cannot (strings and comments only make this cautious).
+pub fn may_nest_groups_deeper(text: &str, depth: usize) -> bool {
+    let opens = text
+        .bytes()
+        .filter(|&b| matches!(b, b'(' | b'[' | b'{'))
+        .count();
+    opens + 1 > depth
+}
+
+/// A token as the measure sees it: only what decides the estimate.
+enum Token<Inner> {
+    // Spans, not offsets: finding a span's offset is a search, done only
+    // for the token that crosses a limit.
+    Group {
+        delimiter: Delimiter,
+        open: Span,
+        inner: Inner,
+    },
+    Punct {
+        ch: char,
+        joint: bool,
+        span: Span,
+    },
+    Ident {
+        word: Word,
+        span: Span,
+    },
+    Literal {
+        span: Span,
+    },
+}
+
+/// The identifiers the measure tells apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// `mod`, `fn`, `impl`, `trait`: the next `{...}` is an item body.
+    ItemKeyword,
+    /// `else`, `as`: the expression goes on after a `{...}`.
+    Continues,
+    Other,
+}
+
+impl Word {
+    fn of(ident: &proc_macro2::Ident) -> Word {
+        if ident == "mod" || ident == "fn" || ident == "impl" || ident == "trait" {
+            Word::ItemKeyword
+        } else if ident == "else" || ident == "as" {
+            Word::Continues
+        } else {
+            Word::Other
+        }
+    }
+}
+
+impl<Inner> Token<Inner> {
+    fn offset(&self) -> usize {
+        let span = match *self {
+            Token::Group { open, .. } => open,
+            Token::Punct { span, .. } | Token::Ident { span, .. } | Token::Literal { span } => span,
+        };
+        span.byte_range().start
+    }
+
+    /// Whether this token, following a `{...}` group, continues the same
+    /// expression (`} else {`, `}.await`, `} + 1`, `} as T`) rather than
+    /// starting the next item, statement or match arm.
+    fn continues_after_brace(&self) -> bool {
+        match self {
+            Token::Ident { word, .. } => *word == Word::Continues,
+            Token::Punct { ch, .. } => *ch != '#',
+            Token::Group { .. } | Token::Literal { .. } => false,
+        }
+    }
+}
+
+/// Where the measure reads tokens from: a token stream, or syn's buffer.
+trait TokenSource: Sized {
+    fn next_token(&mut self) -> Option<Token<Self>>;
+}
+
+impl TokenSource for proc_macro2::token_stream::IntoIter {
+    fn next_token(&mut self) -> Option<Token<Self>> {
+        Some(match self.next()? {
+            TokenTree::Group(group) => Token::Group {
+                delimiter: group.delimiter(),
+                open: group.span_open(),
+                inner: group.stream().into_iter(),
+            },
+            TokenTree::Punct(punct) => Token::Punct {
+                ch: punct.as_char(),
+                joint: punct.spacing() == Spacing::Joint,
+                span: punct.span(),
+            },
+            TokenTree::Ident(ident) => Token::Ident {
+                word: Word::of(&ident),
+                span: ident.span(),
+            },
+            TokenTree::Literal(literal) => Token::Literal {
+                span: literal.span(),
+            },
+        })
+    }
+}
+
+/// syn's buffer read as the same tokens a `TokenStream` yields: a lifetime
+/// is a joint `'` and then its name.
+struct CursorTokens<'a> {
+    cursor: Cursor<'a>,
+    /// The name of the lifetime whose `'` came last.
+    lifetime_name: Option<Span>,
+}
+
+impl TokenSource for CursorTokens<'_> {
+    fn next_token(&mut self) -> Option<Token<Self>> {
+        if let Some(name) = self.lifetime_name.take() {
+            return Some(Token::Ident {
+                word: Word::Other,
+                span: name,
+            });
+        }
+        let cursor = self.cursor;
+        if cursor.eof() {
+            return None;
+        }
+        if let Some((inside, delimiter, span, after)) = cursor.any_group() {
+            self.cursor = after;
+            return Some(Token::Group {
+                delimiter,
+                open: span.open(),
+                inner: CursorTokens {
+                    cursor: inside,
+                    lifetime_name: None,
+                },
+            });
+        }
+        if let Some((punct, after)) = cursor.punct() {
+            self.cursor = after;
+            return Some(Token::Punct {
+                ch: punct.as_char(),
+                joint: punct.spacing() == Spacing::Joint,
+                span: punct.span(),
+            });
+        }
+        if let Some((ident, after)) = cursor.ident() {
+            self.cursor = after;
+            return Some(Token::Ident {
+                word: Word::of(&ident),
+                span: ident.span(),
+            });
+        }
+        if let Some((literal, after)) = cursor.literal() {
+            self.cursor = after;
+            return Some(Token::Literal {
+                span: literal.span(),
+            });
+        }
+        if let Some((lifetime, after)) = cursor.lifetime() {
+            self.cursor = after;
+            self.lifetime_name = Some(lifetime.ident.span());
+            return Some(Token::Punct {
+                ch: '\'',
+                joint: true,
+                span: lifetime.apostrophe,
+            });
+        }
+        // A lone `'` (which lexing does not produce): whatever it is, it is
+        // one token.
+        let (tree, after) = cursor.token_tree()?;
+        self.cursor = after;
+        Some(Token::Literal { span: tree.span() })
+    }
+}
+
+fn measure<S: TokenSource>(tokens: S, limit: usize, item_limit: usize) -> Result<usize, TooDeep> {
+    struct Frame<S> {
+        tokens: S,
         /// Depth of the enclosing group.
         base: usize,
         /// Tokens of the current expression at this level.
@@ -90,8 +285,8 @@ pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<us
         /// next `{...}` is an item body.
         item_keyword: bool,
     }
-    let frame = |iter, base, items| Frame {
-        iter,
+    let frame = |tokens, base, items| Frame {
+        tokens,
         base,
         run: 0,
         angles: 0,
@@ -102,13 +297,13 @@ pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<us
         item_keyword: false,
     };
     let mut deepest = 0;
-    let mut stack = vec![frame(tokens.clone().into_iter(), 0, 0)];
+    let mut stack = vec![frame(tokens, 0, 0)];
     while let Some(top) = stack.last_mut() {
-        let Some(token) = top.iter.next() else {
+        let Some(token) = top.tokens.next_token() else {
             stack.pop();
             continue;
         };
-        if top.after_brace && !continues_after_brace(&token) {
+        if top.after_brace && !token.continues_after_brace() {
             top.run = 0;
             top.angles = 0;
             top.item_keyword = false;
@@ -117,20 +312,26 @@ pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<us
         let arrow = top.arrow.take();
         let attribute = std::mem::replace(&mut top.attribute, false);
         match &token {
-            TokenTree::Punct(p) if p.as_char() == '#' => {
+            Token::Punct { ch: '#', .. } => {
                 top.attribute = true;
                 continue;
             }
-            TokenTree::Punct(p) if attribute && p.as_char() == '!' => {
+            Token::Punct { ch: '!', .. } if attribute => {
                 top.attribute = true;
                 continue;
             }
-            TokenTree::Group(g) if attribute && g.delimiter() == Delimiter::Bracket => {
+            Token::Group {
+                delimiter: Delimiter::Bracket,
+                ..
+            } if attribute => {
                 let (base, items) = (top.base + top.run + 1, top.items);
-                stack.push(frame(g.stream().into_iter(), base, items));
+                let Token::Group { inner, .. } = token else {
+                    unreachable!("matched a group above")
+                };
+                stack.push(frame(inner, base, items));
                 continue;
             }
-            TokenTree::Punct(p) => match p.as_char() {
+            Token::Punct { ch, joint, .. } => match ch {
                 ';' => {
                     top.run = 0;
                     top.angles = 0;
@@ -156,15 +357,15 @@ pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<us
                     }
                     top.run += 1;
                 }
-                c => {
-                    if (c == '-' || c == '=') && p.spacing() == Spacing::Joint {
+                &c => {
+                    if (c == '-' || c == '=') && *joint {
                         top.arrow = Some(c);
                     }
                     top.run += 1;
                 }
             },
-            TokenTree::Ident(ident) => {
-                if ident == "mod" || ident == "fn" || ident == "impl" || ident == "trait" {
+            Token::Ident { word, .. } => {
+                if *word == Word::ItemKeyword {
                     top.item_keyword = true;
                 }
                 top.run += 1;
@@ -175,41 +376,35 @@ pub fn check(tokens: &TokenStream, limit: usize, item_limit: usize) -> Result<us
         deepest = deepest.max(depth);
         if depth > limit {
             return Err(TooDeep {
-                offset: token.span().byte_range().start,
+                offset: token.offset(),
                 items: false,
                 limit,
             });
         }
-        if let TokenTree::Group(group) = token {
+        if let Token::Group {
+            delimiter,
+            open,
+            inner,
+        } = token
+        {
             let mut items = top.items;
-            if group.delimiter() == Delimiter::Brace {
+            if delimiter == Delimiter::Brace {
                 top.after_brace = true;
                 if std::mem::replace(&mut top.item_keyword, false) {
                     items += 1;
                     if items > item_limit {
                         return Err(TooDeep {
-                            offset: group.span_open().byte_range().start,
+                            offset: open.byte_range().start,
                             items: true,
                             limit: item_limit,
                         });
                     }
                 }
             }
-            stack.push(frame(group.stream().into_iter(), depth, items));
+            stack.push(frame(inner, depth, items));
         }
     }
     Ok(deepest)
-}
-
-/// Whether the token after a `{...}` group continues the same expression
-/// (`} else {`, `}.await`, `} + 1`, `} as T`) rather than starting the
-/// next item, statement or match arm.
-fn continues_after_brace(token: &TokenTree) -> bool {
-    match token {
-        TokenTree::Ident(ident) => ident == "else" || ident == "as",
-        TokenTree::Punct(p) => p.as_char() != '#',
-        TokenTree::Group(_) | TokenTree::Literal(_) => false,
-    }
 }
 
 #[cfg(test)]
@@ -217,6 +412,7 @@ mod tests {
     use super::*;
 
     fn depth(text: &str) -> usize {
+        assert_sources_agree(text, usize::MAX, usize::MAX);
         check(&text.parse().unwrap(), usize::MAX, usize::MAX).unwrap()
     }
 
@@ -245,6 +441,41 @@ mod tests {
             "if x < 3 { g() }\nlet y = a.b().c() + 1;\n".repeat(2000)
         );
         assert!(depth(&statements) < 20, "{}", depth(&statements));
+    }
+
+    /// Both token sources give the same measure and stop at the same token.
+    fn assert_sources_agree(text: &str, limit: usize, item_limit: usize) {
+        let tokens: TokenStream = text.parse().unwrap();
+        let on_stream = check(&tokens, limit, item_limit);
+        let buffer = syn::buffer::TokenBuffer::new2(tokens);
+        let on_buffer = check_cursor(buffer.begin(), limit, item_limit);
+        assert_eq!(on_stream, on_buffer, "{}", &text[..text.len().min(60)]);
+    }
+
+    #[test]
+    fn buffer_and_stream_measure_alike() {
+        let lifetimes =
+            "fn f<'a, 'b: 'a>(x: &'a u8) -> &'a u8 { 'outer: loop { break 'outer x; } }";
+        for text in [
+            include_str!("index/body.rs"),
+            include_str!("nesting.rs"),
+            include_str!("parse.rs"),
+            lifetimes,
+            "mod a { fn b() { let c = || { impl X { fn d() {} } }; } }",
+        ] {
+            assert_sources_agree(text, usize::MAX, usize::MAX);
+            assert_sources_agree(text, 12, 2);
+        }
+        let deep = format!("fn f() {{ {}1{} }}", "(".repeat(50), ")".repeat(50));
+        assert_sources_agree(&deep, 20, 5);
+    }
+
+    #[test]
+    fn only_texts_with_many_brackets_may_nest_groups_deep() {
+        assert!(!may_nest_groups_deeper("fn f() { g(x[0]) }", 5));
+        assert!(may_nest_groups_deeper("fn f() { g(x[0]) }", 4));
+        // A doc comment is a group without a bracket.
+        assert!(may_nest_groups_deeper("/// doc", 0));
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub struct Loaded {
     pub failed_sources: Vec<SourceFile>,
 }
 
+/// The deepest groups syn may build its token buffer for (recursively, a
+/// frame per level) before the nesting is measured: a debug build needs
+/// about 670 bytes of stack per level, a thirtieth of the workers' stacks
+/// at this depth.
+const MAX_BUFFERED_GROUP_DEPTH: usize = 20_000;
+
 /// Reads and parses the given files, in order; files larger than
 /// `max_file_size` bytes are not read.
 pub fn load_and_parse(
@@ -93,17 +99,45 @@ fn load_one(
             return fail(text, Some(start), FailureCause::Syntax, message);
         }
     };
-    if let Err(too_deep) = nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
-    {
+    let too_deep = |too_deep: nesting::TooDeep| {
         let start = too_deep.offset + offset;
-        return fail(
-            text,
-            Some(start),
-            FailureCause::TooDeep,
-            too_deep.describe(),
-        );
+        (start, too_deep.describe())
+    };
+    // Measured on syn's buffer, the nesting costs no copy of the tokens; but
+    // syn builds that buffer recursively, so a text that could nest its
+    // groups deep enough to matter is measured on the token stream first.
+    let measured_first = nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH);
+    if measured_first {
+        if let Err(error) = nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
+        {
+            let (start, message) = too_deep(error);
+            return fail(text, Some(start), FailureCause::TooDeep, message);
+        }
     }
-    match syn::parse2::<syn::File>(tokens) {
+    let parse_file = |input: syn::parse::ParseStream| {
+        if !measured_first {
+            let measure = nesting::check_cursor(
+                input.cursor(),
+                nesting::MAX_NESTING,
+                nesting::MAX_ITEM_NESTING,
+            );
+            if let Err(error) = measure {
+                // Consumed, so that syn does not report the rest as unexpected.
+                input.parse::<proc_macro2::TokenStream>()?;
+                return Ok(Err(error));
+            }
+        }
+        input.parse::<syn::File>().map(Ok)
+    };
+    let parsed = match syn::parse::Parser::parse2(parse_file, tokens) {
+        Ok(Err(error)) => {
+            let (start, message) = too_deep(error);
+            return fail(text, Some(start), FailureCause::TooDeep, message);
+        }
+        Ok(Ok(ast)) => Ok(ast),
+        Err(error) => Err(error),
+    };
+    match parsed {
         Ok(mut ast) => {
             if offset > 0
                 && text[..offset]
