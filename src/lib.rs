@@ -4,6 +4,7 @@
 //! [`discover`] → [`parse`] → [`index`] → [`analyze`] → [`rules`] →
 //! [`report`]. [`pipeline`] drives it; [`cli`] is the command line on top.
 
+pub mod allocator;
 pub mod analyze;
 pub mod baseline;
 pub mod catalog;
