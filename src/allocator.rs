@@ -50,16 +50,20 @@ mod tests {
     #[test]
     fn the_option_index_is_purge_decommits() {
         for value in ["0", "1"] {
-            let status = std::process::Command::new(std::env::current_exe().unwrap())
+            let child = std::process::Command::new(std::env::current_exe().unwrap())
                 .args([
                     "--exact",
                     "--ignored",
                     "allocator::tests::reads_the_option_its_environment_variable_sets",
                 ])
                 .env("MIMALLOC_PURGE_DECOMMITS", value)
-                .status()
+                .output()
                 .unwrap();
-            assert!(status.success(), "MIMALLOC_PURGE_DECOMMITS={value}");
+            assert!(
+                child.status.success(),
+                "MIMALLOC_PURGE_DECOMMITS={value}: {}",
+                String::from_utf8_lossy(&child.stdout)
+            );
         }
     }
 
