@@ -27,15 +27,14 @@ pub fn configure() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DECOMMITS, 0) };
 }
 
-/// Whether purges decommit memory (for the test of [`configure`]).
-pub fn purges_decommit() -> bool {
-    // SAFETY: reads an option; any option index is valid to read.
-    unsafe { libmimalloc_sys::mi_option_get(PURGE_DECOMMITS) != 0 }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn purges_decommit() -> bool {
+        // SAFETY: reads an option; any option index is valid to read.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DECOMMITS) != 0 }
+    }
 
     /// Whether purges decommit must follow `MIMALLOC_PURGE_DECOMMITS`, which
     /// mimalloc reads at start: so [`PURGE_DECOMMITS`] is that option. Run

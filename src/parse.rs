@@ -99,43 +99,26 @@ fn load_one(
             return fail(text, Some(start), FailureCause::Syntax, message);
         }
     };
-    let too_deep = |too_deep: nesting::TooDeep| {
-        let start = too_deep.offset + offset;
-        (start, too_deep.describe())
+    // syn builds its token buffer recursively, so a text that could nest
+    // its groups deep enough to matter is measured on the token stream
+    // first; any other is measured on syn's buffer, which costs no copy.
+    let parsed = if nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH) {
+        nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
+            .map(|_| syn::parse2::<syn::File>(tokens))
+    } else {
+        parse_measured(tokens)
     };
-    // Measured on syn's buffer, the nesting costs no copy of the tokens; but
-    // syn builds that buffer recursively, so a text that could nest its
-    // groups deep enough to matter is measured on the token stream first.
-    let measured_first = nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH);
-    if measured_first {
-        if let Err(error) = nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
-        {
-            let (start, message) = too_deep(error);
-            return fail(text, Some(start), FailureCause::TooDeep, message);
-        }
-    }
-    let parse_file = |input: syn::parse::ParseStream| {
-        if !measured_first {
-            let measure = nesting::check_cursor(
-                input.cursor(),
-                nesting::MAX_NESTING,
-                nesting::MAX_ITEM_NESTING,
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(too_deep) => {
+            let start = too_deep.offset + offset;
+            return fail(
+                text,
+                Some(start),
+                FailureCause::TooDeep,
+                too_deep.describe(),
             );
-            if let Err(error) = measure {
-                // Consumed, so that syn does not report the rest as unexpected.
-                input.parse::<proc_macro2::TokenStream>()?;
-                return Ok(Err(error));
-            }
         }
-        input.parse::<syn::File>().map(Ok)
-    };
-    let parsed = match syn::parse::Parser::parse2(parse_file, tokens) {
-        Ok(Err(error)) => {
-            let (start, message) = too_deep(error);
-            return fail(text, Some(start), FailureCause::TooDeep, message);
-        }
-        Ok(Ok(ast)) => Ok(ast),
-        Err(error) => Err(error),
     };
     match parsed {
         Ok(mut ast) => {
@@ -163,6 +146,33 @@ fn load_one(
                 format!("cannot parse: {error}"),
             )
         }
+    }
+}
+
+/// Parses a file whose nesting is measured first on syn's own token buffer,
+/// in the same `parse2` call: a file that nests too deep is not parsed.
+fn parse_measured(
+    tokens: proc_macro2::TokenStream,
+) -> Result<syn::Result<syn::File>, nesting::TooDeep> {
+    let measure_then_parse = |input: syn::parse::ParseStream| {
+        let measured = nesting::check_cursor(
+            input.cursor(),
+            nesting::MAX_NESTING,
+            nesting::MAX_ITEM_NESTING,
+        );
+        match measured {
+            Ok(_) => input.parse::<syn::File>().map(Ok),
+            Err(too_deep) => {
+                // Consumed, so that syn does not report the rest as unexpected.
+                input.parse::<proc_macro2::TokenStream>()?;
+                Ok(Err(too_deep))
+            }
+        }
+    };
+    match syn::parse::Parser::parse2(measure_then_parse, tokens) {
+        Ok(Ok(ast)) => Ok(Ok(ast)),
+        Ok(Err(too_deep)) => Err(too_deep),
+        Err(error) => Ok(Err(error)),
     }
 }
 

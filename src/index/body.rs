@@ -388,13 +388,18 @@ struct BodyVisitor<'i, 'a> {
 /// How many macro calls deep arguments are parsed and visited. Each level
 /// parses its arguments' tokens again, so unbounded nesting of macros in
 /// macros would cost the square of the nesting; real code nests two or
-/// three (`assert_eq!(x, vec![format!(..)])`). The recursion walker
-/// follows the same bound, so both see the same calls.
-pub const MAX_MACRO_DEPTH: usize = 8;
+/// three (`assert_eq!(x, vec![format!(..)])`).
+const MAX_MACRO_DEPTH: usize = 8;
 
-/// A macro's arguments when they parse as comma-separated expressions
-/// (`println!("{}", f(x))`, `vec![a, b]`); `None` for other macro syntax.
-pub fn macro_args(mac: &syn::Macro) -> Option<Punctuated<syn::Expr, syn::Token![,]>> {
+/// The arguments of a macro called `depth` macros deep, when they parse as
+/// comma-separated expressions (`println!("{}", f(x))`, `vec![a, b]`);
+/// `None` for other macro syntax and beyond [`MAX_MACRO_DEPTH`]. The index
+/// and the recursion walker both take arguments from here, so both see the
+/// same calls.
+pub fn macro_args(mac: &syn::Macro, depth: usize) -> Option<Punctuated<syn::Expr, syn::Token![,]>> {
+    if depth >= MAX_MACRO_DEPTH {
+        return None;
+    }
     let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
     syn::parse::Parser::parse2(parser, mac.tokens.clone()).ok()
 }
@@ -445,10 +450,7 @@ impl BodyVisitor<'_, '_> {
     }
 
     fn visit_macro_args(&mut self, mac: &syn::Macro) {
-        if self.macro_depth >= MAX_MACRO_DEPTH {
-            return;
-        }
-        if let Some(args) = macro_args(mac) {
+        if let Some(args) = macro_args(mac, self.macro_depth) {
             self.macro_depth += 1;
             for arg in &args {
                 self.visit_expr(arg);

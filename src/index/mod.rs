@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
 
-pub use body::{macro_args, CallKind, CallSite, FnRef, StaticUse, MAX_MACRO_DEPTH};
+pub use body::{macro_args, CallKind, CallSite, FnRef, StaticUse};
 pub use modules::CrateTarget;
 pub use scope::Scope;
 

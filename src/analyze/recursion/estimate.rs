@@ -309,21 +309,18 @@ fn solve_base(dists: &[Deltas]) -> Option<f64> {
             return None;
         }
     }
-    for _ in 0..200 {
-        let mid = (lo + hi) / 2.0;
-        if f(mid) > 1.0 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    Some((lo + hi) / 2.0)
+    Some(crossing_one(f, lo, hi))
 }
 
 /// The `e` with `Σ c^-e = 1` for calls that divide by `c`.
 fn solve_degree(divisors: &[u64]) -> f64 {
     let f = |e: f64| divisors.iter().map(|&c| (c as f64).powf(-e)).sum::<f64>();
-    let (mut lo, mut hi) = (0.0, 64.0);
+    crossing_one(f, 0.0, 64.0)
+}
+
+/// Where the decreasing `f` crosses 1 between `lo` (above) and `hi` (at or
+/// below), by bisection.
+fn crossing_one(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
     for _ in 0..200 {
         let mid = (lo + hi) / 2.0;
         if f(mid) > 1.0 {

@@ -167,6 +167,18 @@ impl Eval {
         }
     }
 
+    /// `val` computed from the operands, or [`Eval::opaque`] without one.
+    pub fn of_operands(val: Option<Val>, operands: &[&Eval]) -> Eval {
+        match val {
+            Some(val) => Eval {
+                val,
+                params: operands.iter().fold(0, |m, e| m | e.params),
+                varying: operands.iter().any(|e| e.varying),
+            },
+            None => Eval::opaque(operands),
+        }
+    }
+
     /// Something depending on the operands, with no shape of its own.
     pub fn opaque(operands: &[&Eval]) -> Eval {
         Eval::other(
@@ -280,14 +292,7 @@ pub(super) fn minus(l: &Eval, r: &Eval, r_text: &str) -> Eval {
         }
         _ => None,
     };
-    match val {
-        Some(val) => Eval {
-            val,
-            params: l.params | r.params,
-            varying: l.varying || r.varying,
-        },
-        None => Eval::opaque(&[l, r]),
-    }
+    Eval::of_operands(val, &[l, r])
 }
 
 /// `l + r`.
@@ -319,14 +324,7 @@ pub(super) fn plus(l: &Eval, r: &Eval, l_text: &str, r_text: &str) -> Eval {
         (_, Val::Step(p, a, true)) => grow(*p, Some(a), l, l_text),
         _ => None,
     };
-    match val {
-        Some(val) => Eval {
-            val,
-            params: l.params | r.params,
-            varying: l.varying || r.varying,
-        },
-        None => Eval::opaque(&[l, r]),
-    }
+    Eval::of_operands(val, &[l, r])
 }
 
 /// `l / r` (or `l >> k` with `r` = 2^k).

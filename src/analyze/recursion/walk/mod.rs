@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use syn::spanned::Spanned;
 
 use super::values::{Eval, Val};
-use crate::index::{macro_args, FnId, ParsedFile, MAX_MACRO_DEPTH};
+use crate::index::{macro_args, FnId, ParsedFile};
 use crate::source::Span;
 use exits::stmt_diverges;
 
@@ -231,10 +231,7 @@ impl<'w> Walker<'w> {
     }
 
     fn macro_args(&mut self, mac: &syn::Macro) {
-        if self.macro_depth >= MAX_MACRO_DEPTH {
-            return;
-        }
-        if let Some(args) = macro_args(mac) {
+        if let Some(args) = macro_args(mac, self.macro_depth) {
             self.macro_depth += 1;
             for arg in &args {
                 self.expr(arg);
