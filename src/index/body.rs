@@ -39,8 +39,6 @@ const CONSTRUCTORS: &[&str] = &[
 pub struct CallSite {
     /// The whole call expression.
     pub span: Span,
-    /// The callee: the function path, method name or macro path.
-    pub callee_span: Span,
     pub kind: CallKind,
     pub target: Target,
     /// Inside a closure in the body.
@@ -478,7 +476,6 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
                 };
                 self.calls.push(CallSite {
                     span: self.file.span(super::spans::call(call)),
-                    callee_span: self.span(&p.path),
                     kind: CallKind::Function,
                     target,
                     in_closure: self.closure_depth > 0,
@@ -507,7 +504,6 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
         let target = self.method_target(&call.receiver, &name);
         self.calls.push(CallSite {
             span: self.file.span(super::spans::method_call(call)),
-            callee_span: self.span(&call.method),
             kind: CallKind::Method { name },
             target,
             in_closure: self.closure_depth > 0,
@@ -549,7 +545,6 @@ impl<'ast> Visit<'ast> for BodyVisitor<'_, '_> {
             .map_or(Target::Unknown, Target::External);
         self.calls.push(CallSite {
             span: self.file.span(super::spans::mac(mac)),
-            callee_span: self.span(&mac.path),
             kind: CallKind::Macro,
             target,
             in_closure: self.closure_depth > 0,
