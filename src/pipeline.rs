@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Needs};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Level};
 use crate::discover::{self, Discovery, Unit};
@@ -230,19 +230,27 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .collect();
     failures.extend(loaded.failures.iter().cloned());
 
-    let (findings, active) = {
+    let active = active_rules(&unit.config, options);
+    let findings = {
+        // Rules that read nothing of the code (ML001, ML002) need no index.
+        let needs = needs_of(&active);
         guard::enter_stage(Stage::Index);
-        let index = Index::build(&loaded.parsed, &unit.targets);
+        let index = if needs == Needs::Nothing {
+            Index::empty()
+        } else {
+            Index::build(&loaded.parsed, &unit.targets)
+        };
         guard::enter_stage(Stage::Analyze);
-        let analysis = Analysis::run(&index, &unit.config);
+        let analysis = Analysis::run(&index, &unit.config, needs);
         let cx = Context {
             index: &index,
             analysis: &analysis,
             config: &unit.config,
             failures: &failures,
         };
-        run_rules(&cx, options)
+        run_rules(&cx, &active)
     };
+    let active_codes: Vec<&'static str> = active.iter().map(|(rule, _)| rule.meta().code).collect();
     let unused_level = rules::find(rules::ml002_unused_suppression::CODE)
         .map_or(Level::Allow, |rule| {
             effective_level(rule, &unit.config, options)
@@ -252,7 +260,7 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         &loaded.failed_sources,
         findings,
         &suppress::Settings {
-            active: &active,
+            active: &active_codes,
             unused_level,
         },
     );
@@ -297,18 +305,29 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
     }
 }
 
-/// Runs every enabled rule and sets each finding's level from the
-/// configuration and the command line. Also returns the codes of the
-/// rules that ran.
-fn run_rules(cx: &Context<'_, '_>, options: &Options) -> (Vec<Finding>, Vec<&'static str>) {
+/// The rules a unit runs, with their levels from the configuration and the
+/// command line.
+fn active_rules(config: &Config, options: &Options) -> Vec<(&'static dyn Rule, Level)> {
+    rules::all()
+        .iter()
+        .map(|rule| (*rule, effective_level(*rule, config, options)))
+        .filter(|(_, level)| *level != Level::Allow)
+        .collect()
+}
+
+/// How much analysis the active rules read.
+fn needs_of(active: &[(&'static dyn Rule, Level)]) -> Needs {
+    active
+        .iter()
+        .map(|(rule, _)| rule.meta().needs)
+        .max()
+        .unwrap_or(Needs::Nothing)
+}
+
+/// Runs the active rules and gives each finding its rule's level.
+fn run_rules(cx: &Context<'_, '_>, active: &[(&'static dyn Rule, Level)]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut active = Vec::new();
-    for rule in rules::all() {
-        let level = effective_level(*rule, cx.config, options);
-        if level == Level::Allow {
-            continue;
-        }
-        active.push(rule.meta().code);
+    for &(rule, level) in active {
         let default = rule.meta().default_level;
         guard::enter_stage(Stage::Rule(rule.meta().code));
         let mut out = Vec::new();
@@ -326,7 +345,7 @@ fn run_rules(cx: &Context<'_, '_>, options: &Options) -> (Vec<Finding>, Vec<&'st
             }
         }
     }
-    (findings, active)
+    findings
 }
 
 fn effective_level(rule: &dyn Rule, config: &Config, options: &Options) -> Level {

@@ -14,7 +14,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use memolint::analyze::recursion::{Estimate, Exclusion, Growth, Verdict};
-use memolint::analyze::Analysis;
+use memolint::analyze::{Analysis, Needs};
 use memolint::discover;
 use memolint::index::Index;
 use memolint::parse;
@@ -33,7 +33,7 @@ fn verdicts() -> Verdicts {
         let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
         assert!(loaded.failures.is_empty());
         let index = Index::build(&loaded.parsed, &unit.targets);
-        let analysis = Analysis::run(&index, &unit.config);
+        let analysis = Analysis::run(&index, &unit.config, Needs::Recursion);
         for recursive in &analysis.recursion {
             // `flagged::fib`, `silent::FibCounter::fib`: without the crate.
             let qualified = &index.function(recursive.function).qualified_name;
@@ -45,6 +45,31 @@ fn verdicts() -> Verdicts {
         }
     }
     out
+}
+
+/// A run whose rules do not read recursion (ML201 off) skips the recursion
+/// analysis and still finds the memoized functions; asked for recursion,
+/// the same unit has recursive functions.
+#[test]
+fn recursion_is_analysed_only_when_a_rule_needs_it() {
+    let dir = common::repo_root().join("fixtures/ml201");
+    let discovery = discover::discover(&[dir], None);
+    let mut recursive = [0, 0];
+    let mut memoized = [0, 0];
+    for unit in &discovery.units {
+        let files = discovery.files_of(unit);
+        let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
+        let index = Index::build(&loaded.parsed, &unit.targets);
+        for (i, needs) in [Needs::Memoized, Needs::Recursion].into_iter().enumerate() {
+            let analysis = Analysis::run(&index, &unit.config, needs);
+            recursive[i] += analysis.recursion.len();
+            memoized[i] += analysis.memoized.len();
+        }
+    }
+    assert_eq!(recursive[0], 0);
+    assert!(recursive[1] > 10, "{recursive:?}");
+    assert_eq!(memoized[0], memoized[1]);
+    assert!(memoized[0] > 0, "the fixture's memoized near miss is found");
 }
 
 /// The entry for `name`: a path below the crate, or its last segments if

@@ -666,6 +666,55 @@ fn a_panic_is_an_internal_error_naming_its_file() {
     );
 }
 
+/// Rules that read nothing of the code (ML001, ML002) need no index: with
+/// only them active, the file that panics when indexed is never indexed,
+/// and ML001 still reports the file that does not parse.
+#[cfg(debug_assertions)]
+#[test]
+fn rules_that_read_no_code_skip_the_index() {
+    let dir = temp_tree(&[
+        ("crate/Cargo.toml", MANIFEST),
+        ("crate/src/lib.rs", "mod a;\nmod b;\n"),
+        ("crate/src/a.rs", "fn broken( {}\n"),
+        ("crate/src/b.rs", UNBOUNDED),
+    ]);
+    let panic_on_b = [("MEMOLINT_TEST_PANIC_ON", "b.rs")];
+    for only_failures in [
+        &["--select", "ML001,ML002"][..],
+        &["--ignore", "ML101,ML102,ML103,ML201"],
+    ] {
+        let mut args = vec!["check", "--format", "short", "crate"];
+        args.extend(only_failures);
+        let run = memolint_env(dir.path(), &args, &panic_on_b);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.starts_with("crate/src/a.rs:1:10: ML001 "),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert_eq!(run.stderr, "", "{args:?}");
+    }
+    // Any rule that reads the code needs the index, and gets there.
+    let run = memolint_env(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "crate",
+            "--select",
+            "ML001,ML103",
+        ],
+        &panic_on_b,
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("while indexing crate/src/b.rs"),
+        "{}",
+        run.stderr
+    );
+}
+
 // ---- symbolic links out of the tree -------------------------------------------
 
 /// memolint never reads through a symbolic link: a linked directory or file

@@ -20,6 +20,21 @@ use crate::catalog::{Memoizers, SourceCatalog};
 use crate::config::Config;
 use crate::index::Index;
 
+/// How much of the analysis a run's active rules read. Each level takes in
+/// the ones before it: recursion needs the memoized functions (a memoized
+/// cycle is left alone) and the effects (only a pure function can be
+/// cached).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needs {
+    /// Nothing of the code: the rules read only the files that failed to
+    /// load (ML001) and the suppressions (ML002).
+    Nothing,
+    /// Memoized functions and what every function does (ML101–ML103).
+    Memoized,
+    /// All of it, recursion included (ML201).
+    Recursion,
+}
+
 /// Everything the rules of one unit share.
 pub struct Analysis {
     pub memoizers: Memoizers,
@@ -34,7 +49,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn run(index: &Index<'_>, config: &Config) -> Analysis {
+    /// Analyses the unit as far as `needs` says; what is not needed is left
+    /// empty.
+    pub fn run(index: &Index<'_>, config: &Config, needs: Needs) -> Analysis {
         let memoizers = Memoizers::new(&config.memoizer_attributes);
         let memoized = memoized::find_memoized(index, &memoizers);
         let sources = SourceCatalog::new(&config.sources);
@@ -42,7 +59,11 @@ impl Analysis {
         let memo_tables = memo_statics(index, &memoized);
         let memoized_fns: HashSet<_> = memoized.iter().map(|m| m.function).collect();
         let effects = Effects::compute(index, &sources, &memo_tables, &memoized_fns);
-        let recursion = recursion::find_recursion(index, &memoized, &effects);
+        let recursion = if needs >= Needs::Recursion {
+            recursion::find_recursion(index, &memoized, &effects)
+        } else {
+            Vec::new()
+        };
         Analysis {
             memoizers,
             sources,

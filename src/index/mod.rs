@@ -273,6 +273,11 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// The index of nothing, for a run whose rules read nothing of the code.
+    pub fn empty() -> Index<'static> {
+        Index::build(&[], &[])
+    }
+
     /// The crate a module belongs to.
     pub fn crate_of(&self, module: ModuleId) -> Option<&CrateRoot> {
         let name = &self.module(module).crate_name;

@@ -5,6 +5,7 @@
 //! treat them like any other rule.
 
 use super::{finding, Context, FailureCause, Fixability, Rule, RuleMeta};
+use crate::analyze::Needs;
 use crate::diagnostic::{Finding, Level};
 use crate::source::Span;
 
@@ -17,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a file that could not be read or parsed, so it was not checked",
     doc: include_str!("../../rules/ML001-unparsable-file.md"),
     fixability: Fixability::None,
+    needs: Needs::Nothing,
 };
 
 impl Rule for UnparsableFile {

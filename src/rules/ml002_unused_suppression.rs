@@ -7,6 +7,7 @@
 //! wording of the findings lives here, with the rule's document.
 
 use super::{finding, Context, Fixability, Rule, RuleMeta};
+use crate::analyze::Needs;
 use crate::diagnostic::{Finding, Fix, Level};
 use crate::source::Span;
 
@@ -22,6 +23,7 @@ static META: RuleMeta = RuleMeta {
         "a suppression comment that suppresses nothing, names an unknown rule, or does not parse",
     doc: include_str!("../../rules/ML002-unused-suppression.md"),
     fixability: Fixability::Sometimes,
+    needs: Needs::Nothing,
 };
 
 impl Rule for UnusedSuppression {

@@ -8,7 +8,7 @@ use super::memo_effects::{
     chain_notes, effect_groups, family, marker_label, primary_label, summaries,
 };
 use super::{finding, Context, Fixability, Rule, RuleMeta};
-use crate::analyze::Memoization;
+use crate::analyze::{Memoization, Needs};
 use crate::catalog::{EffectKind, Family};
 use crate::diagnostic::{Finding, Level};
 
@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta {
     summary: "memoized function whose result depends on time, randomness, IO, network, env, processes or global state",
     doc: include_str!("../../rules/ML101-nondeterministic-memoized.md"),
     fixability: Fixability::None,
+    needs: Needs::Memoized,
 };
 
 impl Rule for NondeterministicMemoized {

@@ -5,7 +5,7 @@
 
 use super::memo_effects::{chain_notes, effect_groups, marker_label, primary_label, summaries};
 use super::{finding, Context, Fixability, Rule, RuleMeta};
-use crate::analyze::Memoization;
+use crate::analyze::{Memoization, Needs};
 use crate::catalog::EffectKind;
 use crate::diagnostic::{Finding, Level};
 
@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     summary: "memoized function with side effects that silently do not happen on cache hits",
     doc: include_str!("../../rules/ML102-side-effect-memoized.md"),
     fixability: Fixability::None,
+    needs: Needs::Memoized,
 };
 
 const HELP: &str = "move the side effect out of the memoized function (into its caller, or a wrapper that calls it), or do not memoize it";

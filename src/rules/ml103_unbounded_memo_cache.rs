@@ -8,7 +8,7 @@
 //! on purpose.
 
 use super::{finding, Context, Fixability, Rule, RuleMeta};
-use crate::analyze::{Memoization, SizeBound};
+use crate::analyze::{Memoization, Needs, SizeBound};
 use crate::catalog::Family;
 use crate::diagnostic::{Finding, Label, Level};
 use crate::fix::cache_bound::bound_fix;
@@ -22,6 +22,7 @@ static META: RuleMeta = RuleMeta {
     summary: "memoization with no size bound whose key space is not obviously small",
     doc: include_str!("../../rules/ML103-unbounded-memo-cache.md"),
     fixability: Fixability::Sometimes,
+    needs: Needs::Memoized,
 };
 
 /// Parameter types with so few values that an unbounded cache stays small.

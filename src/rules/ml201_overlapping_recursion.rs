@@ -11,6 +11,7 @@
 
 use super::{finding, Context, Fixability, Rule, RuleMeta};
 use crate::analyze::recursion::{Overlap, RecursiveFn};
+use crate::analyze::Needs;
 use crate::diagnostic::{Finding, Label, Level};
 use crate::fix::lru_wrapper::wrapper_fix;
 
@@ -23,6 +24,7 @@ static META: RuleMeta = RuleMeta {
     summary: "pure recursive function with overlapping subproblems and no memoization",
     doc: include_str!("../../rules/ML201-overlapping-recursion.md"),
     fixability: Fixability::Sometimes,
+    needs: Needs::Recursion,
 };
 
 /// Longest argument text shown in a label.

@@ -7,7 +7,7 @@
 //! (ML002 `unused-suppression` is judged by that suppression stage; its
 //! file holds its metadata and wording.)
 
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Needs};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Label, Level};
 use crate::index::{Index, ParsedFile};
@@ -50,6 +50,9 @@ pub struct RuleMeta {
     /// The rule document, Markdown.
     pub doc: &'static str,
     pub fixability: Fixability,
+    /// What the rule reads of the analysis: a run whose active rules need
+    /// less skips the rest.
+    pub needs: Needs,
 }
 
 /// A file that could not be read or parsed, for ML001.

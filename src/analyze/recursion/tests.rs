@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Needs};
 use crate::config::Config;
 use crate::index::{CrateTarget, ParsedFile};
 use crate::source::{FileId, SourceFile};
@@ -30,7 +30,11 @@ fn analyze(text: &str) -> Vec<(String, RecursiveFn)> {
         dependencies: Vec::new(),
     }];
     let index = Index::build(&files, &targets);
-    let analysis = Analysis::run(&index, &Config::default_for(Path::new("/pkg")));
+    let analysis = Analysis::run(
+        &index,
+        &Config::default_for(Path::new("/pkg")),
+        Needs::Recursion,
+    );
     analysis
         .recursion
         .into_iter()
