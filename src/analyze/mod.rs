@@ -49,8 +49,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Analyses the unit as far as `needs` says; what is not needed is left
-    /// empty.
+    /// Analyses the unit; without [`Needs::Recursion`] the recursion
+    /// analysis is skipped and left empty. (For [`Needs::Nothing`] the
+    /// pipeline passes [`Index::empty`], so nothing is computed at all.)
     pub fn run(index: &Index<'_>, config: &Config, needs: Needs) -> Analysis {
         let memoizers = Memoizers::new(&config.memoizer_attributes);
         let memoized = memoized::find_memoized(index, &memoizers);
