@@ -4,8 +4,9 @@
 //!
 //! Units are independent, so they run in parallel on worker threads with
 //! large stacks (syn and the visitors recurse as deep as the code is
-//! nested), biggest first within a memory budget (`schedule.rs`). Everything syn produced for a unit lives and dies on the
-//! thread that parsed it; only plain findings and source texts come back.
+//! nested), biggest first within a memory budget (`schedule.rs`).
+//! Everything syn produced for a unit lives and dies on the thread that
+//! parsed it; only plain findings and source texts come back.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -251,10 +252,10 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         run_rules(&cx, &active)
     };
     let active_codes: Vec<&'static str> = active.iter().map(|(rule, _)| rule.meta().code).collect();
-    let unused_level = rules::find(rules::ml002_unused_suppression::CODE)
-        .map_or(Level::Allow, |rule| {
-            effective_level(rule, &unit.config, options)
-        });
+    let unused_level = active
+        .iter()
+        .find(|(rule, _)| rule.meta().code == rules::ml002_unused_suppression::CODE)
+        .map_or(Level::Allow, |&(_, level)| level);
     let findings = suppress::apply(
         &loaded.parsed,
         &loaded.failed_sources,

@@ -288,7 +288,6 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
-/// The crate and module path of a file no `mod` declaration reached.
 /// Per package directory, the target that owns the files no `mod`
 /// reaches: its library, else its last target. A package has as many
 /// targets as test and example files, so choosing among packages rather
@@ -313,6 +312,7 @@ fn package_owners(targets: &[CrateTarget]) -> Vec<&CrateTarget> {
     owners
 }
 
+/// The crate and module path of a file no `mod` declaration reached.
 fn guess_module(path: &Path, targets: &[&CrateTarget]) -> (String, Vec<String>) {
     let owner = targets
         .iter()

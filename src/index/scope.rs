@@ -209,7 +209,7 @@ impl<'i, 'a> Scope<'i, 'a> {
                 _ => None,
             };
         }
-        cached_lookup(self.index, self.module, name)
+        lookup_in_module(self.index, self.module, name, 0)
     }
 
     /// The full path of a type, looking through references and parentheses.
@@ -284,15 +284,12 @@ fn declares(module: &super::Module<'_>, name: &str) -> bool {
         || module.statics.contains_key(name)
 }
 
-/// A name in a module: declared there, imported there, or reached through
-/// its glob imports, as far as [`MAX_GLOB_DEPTH`] globs deep.
-fn cached_lookup(index: &Index<'_>, module: ModuleId, name: &str) -> Option<Vec<String>> {
-    lookup_in_module(index, module, name, 0)
-}
-
 /// How many glob imports deep a name is looked for.
 const MAX_GLOB_DEPTH: usize = 8;
 
+/// A name in a module: declared there, imported there, or reached through
+/// its glob imports (`depth` of them so far), as far as [`MAX_GLOB_DEPTH`]
+/// globs deep.
 fn lookup_in_module(
     index: &Index<'_>,
     module: ModuleId,
