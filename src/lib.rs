@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fingerprint;
 pub mod fix;
+pub mod graph;
 pub mod guard;
 pub mod index;
 pub mod nesting;

@@ -28,10 +28,13 @@ pub struct Loaded {
 const MAX_BUFFERED_GROUP_DEPTH: usize = 20_000;
 
 /// Reads and parses the given files, in order; files larger than
-/// `max_file_size` bytes are not read.
+/// `max_file_size` bytes are not read. `prepare` gets each parsed file
+/// right after it is parsed, while its tree is whole and in cache (the
+/// pipeline reads its suppressions there and summarises its bodies).
 pub fn load_and_parse(
     files: &[(FileId, std::path::PathBuf, String)],
     max_file_size: u64,
+    mut prepare: impl FnMut(&mut ParsedFile),
 ) -> Loaded {
     let mut loaded = Loaded {
         parsed: Vec::with_capacity(files.len()),
@@ -41,7 +44,10 @@ pub fn load_and_parse(
     for (id, path, display) in files {
         crate::guard::enter_file(*id);
         match load_one(*id, path, display, max_file_size) {
-            Ok(parsed) => loaded.parsed.push(parsed),
+            Ok(mut parsed) => {
+                prepare(&mut parsed);
+                loaded.parsed.push(parsed);
+            }
             Err(failed) => {
                 let (source, failure) = *failed;
                 loaded.failures.push(failure);
@@ -129,13 +135,7 @@ fn load_one(
             {
                 ast.shebang = Some(text[..offset].trim_start_matches('\u{feff}').to_string());
             }
-            let macro_fns = crate::index::macro_fns::extract(&ast);
-            Ok(ParsedFile {
-                source: source(text),
-                ast,
-                offset,
-                macro_fns,
-            })
+            Ok(ParsedFile::new(source(text), ast, offset))
         }
         Err(error) => {
             let start = error.span().byte_range().start + offset;

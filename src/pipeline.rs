@@ -217,7 +217,23 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         };
     }
     let files = discovery.files_of(unit);
-    let loaded = parse::load_and_parse(&files, unit.config.max_file_size);
+    let active = active_rules(&unit.config, options);
+    // Rules that read nothing of the code (ML001, ML002) need no index, so
+    // no summaries of bodies either.
+    let needs = needs_of(&active);
+    let mut suppressions = Vec::new();
+    let loaded = parse::load_and_parse(&files, unit.config.max_file_size, |parsed| {
+        suppressions.extend(suppress::scan_parsed(parsed));
+        if needs != Needs::Nothing {
+            parsed.prepare_for_index();
+        }
+    });
+    suppressions.extend(
+        loaded
+            .failed_sources
+            .iter()
+            .filter_map(suppress::scan_unparsed),
+    );
 
     let mut failures: Vec<FileFailure> = unit
         .failures
@@ -231,10 +247,7 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .collect();
     failures.extend(loaded.failures.iter().cloned());
 
-    let active = active_rules(&unit.config, options);
     let findings = {
-        // Rules that read nothing of the code (ML001, ML002) need no index.
-        let needs = needs_of(&active);
         guard::enter_stage(Stage::Index);
         let index = if needs == Needs::Nothing {
             Index::empty()
@@ -257,8 +270,12 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         .find(|(rule, _)| rule.meta().code == rules::ml002_unused_suppression::CODE)
         .map_or(Level::Allow, |&(_, level)| level);
     let findings = suppress::apply(
-        &loaded.parsed,
-        &loaded.failed_sources,
+        suppressions,
+        loaded
+            .parsed
+            .iter()
+            .map(|parsed| &parsed.source)
+            .chain(&loaded.failed_sources),
         findings,
         &suppress::Settings {
             active: &active_codes,

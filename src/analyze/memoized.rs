@@ -255,19 +255,13 @@ const FILLS: &[&str] = &[
 /// body, so that what the cell holds is what the function returns. A
 /// function that merely fills a cell on the way (`main` initialising a
 /// global) is not memoized by it.
-fn returns_the_value(index: &Index<'_>, function: &FnDef<'_>, span: Span) -> bool {
-    let Some(block) = function.block else {
-        return false;
-    };
+fn returns_the_value(function: &FnDef<'_>, span: Span) -> bool {
     if matches!(function.sig.output, syn::ReturnType::Default) {
         return false;
     }
-    let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
-        return false;
-    };
-    let file = index.file_of(function);
-    let tail_start = file.span(crate::index::spans::expr_start(tail)).start;
-    tail_start <= span.start
+    function
+        .tail_start()
+        .is_some_and(|tail_start| tail_start <= span.start)
 }
 
 /// A hand-rolled cache `function` keeps, if it has one.
@@ -290,7 +284,7 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
                 used.method.as_deref(),
                 Some("get_or_init" | "get_or_try_init")
             )
-            && returns_the_value(index, function, used.span)
+            && returns_the_value(function, used.span)
         {
             return Some(Memoized {
                 function: function.id,

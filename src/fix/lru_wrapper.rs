@@ -60,7 +60,7 @@ pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result
     let f = index.function(function);
     let file = index.file_of(f);
     let sig = f.sig;
-    let block = f.block.ok_or("it has no body")?;
+    let body_span = f.body_span().ok_or("it has no body")?;
     check_signature(f)?;
     let return_type = match &sig.output {
         syn::ReturnType::Default => {
@@ -170,7 +170,7 @@ pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result
         },
     );
     let mut edits = vec![Edit {
-        span: sig_span.to(file.span(block.span())),
+        span: sig_span.to(body_span),
         replacement: to_newlines(&format!("{wrapper_sig} {body}"), newline),
     }];
 
@@ -184,7 +184,7 @@ pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result
         names.uncached,
         &original_sig[name_span.end - sig_span.start..],
     );
-    let original_body = file.source.slice(file.span(block.span()));
+    let original_body = file.source.slice(body_span);
     let companions = format!(
         "\n\n\
          {i}/// `{name}` without its cache: the original body.\n\
@@ -712,17 +712,18 @@ mod tests {
     /// Applies the wrapper fix for `name` to `text` (as a crate's lib.rs),
     /// with the given dependencies.
     fn fixed(text: &str, name: &str, dependencies: &[(&str, &str)]) -> Result<String, String> {
-        let files = vec![ParsedFile {
-            source: SourceFile::new(
+        let mut file = ParsedFile::new(
+            SourceFile::new(
                 FileId(0),
                 "/p/src/lib.rs".into(),
                 "lib.rs".into(),
                 text.to_string(),
             ),
-            ast: syn::parse_file(text).unwrap(),
-            offset: 0,
-            macro_fns: Vec::new(),
-        }];
+            syn::parse_file(text).unwrap(),
+            0,
+        );
+        file.prepare_for_index();
+        let files = vec![file];
         let targets = vec![CrateTarget {
             name: "p".into(),
             root: PathBuf::from("/p/src/lib.rs"),

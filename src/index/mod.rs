@@ -21,6 +21,7 @@ pub mod macro_fns;
 mod modules;
 mod scope;
 pub(crate) mod spans;
+pub(crate) mod summary;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -34,38 +35,82 @@ pub use scope::Scope;
 /// A parsed file of the unit.
 pub struct ParsedFile {
     pub source: SourceFile,
+    /// The syntax tree; once [`ParsedFile::prepare_for_index`] ran, most
+    /// function bodies have no statements (their summaries are in
+    /// `bodies`) and items the index does not read are empty.
     pub ast: syn::File,
     /// Bytes of the text before what syn parsed (a BOM, a shebang line):
     /// added to every span so that offsets are into `source.text`.
     pub offset: usize,
     /// Functions defined inside `cached!`-style macros of this file.
     pub macro_fns: Vec<macro_fns::MacroFn>,
+    /// What the index needs from each function body (`summary.rs`).
+    pub(crate) bodies: Option<summary::Bodies>,
 }
 
 impl ParsedFile {
-    /// `span.byte_range()` the cheap way, for a file syn parsed whole that
-    /// is ASCII: from its line and column. proc-macro2 converts character
-    /// offsets to bytes through a map it grows on every call, which costs
-    /// more than everything else the index does with a span.
-    fn ascii_byte_range(&self, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
-        if self.offset != 0 {
-            return None;
+    /// A file syn parsed whole, with its `cached!`-style functions read.
+    pub fn new(source: SourceFile, ast: syn::File, offset: usize) -> ParsedFile {
+        let macro_fns = macro_fns::extract(&ast);
+        ParsedFile {
+            source,
+            ast,
+            offset,
+            macro_fns,
+            bodies: None,
         }
-        let lines = self.source.ascii_line_starts()?;
-        let byte =
-            |at: proc_macro2::LineColumn| Some(lines.get(at.line.checked_sub(1)?)? + at.column);
-        Some(byte(span.start())?..byte(span.end())?)
+    }
+
+    /// Keeps of the tree only what the index reads: every function body is
+    /// summarised and most lose their statements, and items the index
+    /// never looks at are emptied (`summary.rs` says which). Done right
+    /// after parsing, once everything that reads the whole tree (the
+    /// suppressions' coverage) has read it, while the tree is in cache:
+    /// holding whole trees until the unit is indexed cost a fifth of the
+    /// parse again.
+    pub fn prepare_for_index(&mut self) {
+        let spans = summary::FileSpans {
+            source: &self.source,
+            offset: self.offset,
+        };
+        let mut bodies = summary::summarize_and_strip(&mut self.ast, spans);
+        for macro_fn in &self.macro_fns {
+            let item = &macro_fn.item;
+            bodies.insert(
+                summary::open_brace(&item.block, spans),
+                summary::summarize(&item.sig, &item.block, spans),
+            );
+        }
+        self.bodies = Some(bodies);
+    }
+
+    fn spans(&self) -> summary::FileSpans<'_> {
+        summary::FileSpans {
+            source: &self.source,
+            offset: self.offset,
+        }
     }
 
     /// The byte span of a syn span in this file's text.
     pub fn span(&self, span: proc_macro2::Span) -> Span {
-        let range = self
-            .ascii_byte_range(span)
-            .unwrap_or_else(|| span.byte_range());
-        Span::new(
-            self.source.id,
-            range.start + self.offset..range.end + self.offset,
-        )
+        self.spans().span(span)
+    }
+
+    /// The summary of the body that opens with `block`'s brace.
+    fn body(&self, block: &syn::Block) -> &summary::BodySummary {
+        let bodies = self.bodies.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{} was indexed before its bodies were summarised",
+                self.source.display
+            )
+        });
+        let at = summary::open_brace(block, self.spans());
+        bodies.get(&at).unwrap_or_else(|| {
+            panic!(
+                "{}: no summary of the body at byte {at}",
+                self.source.display
+            )
+        })
     }
 }
 
@@ -146,7 +191,10 @@ pub struct FnDef<'a> {
     pub attrs: &'a [syn::Attribute],
     pub vis: Option<&'a syn::Visibility>,
     pub sig: &'a syn::Signature,
-    pub block: Option<&'a syn::Block>,
+    /// The body's block as the tree holds it: its braces, and its
+    /// statements only when `body.held` (see [`Index::with_block`]).
+    pub(in crate::index) block: Option<&'a syn::Block>,
+    pub(crate) body: Option<&'a summary::BodySummary>,
     /// The whole item, attributes included.
     pub item_span: Span,
     /// The function's name in its signature.
@@ -181,6 +229,21 @@ impl<'a> FnDef<'a> {
     /// Whether the function takes `self` in any form.
     pub fn has_receiver(&self) -> bool {
         self.sig.receiver().is_some()
+    }
+
+    /// Whether it has a body (trait methods may not).
+    pub fn has_body(&self) -> bool {
+        self.body.is_some()
+    }
+
+    /// The body's braces and everything between.
+    pub fn body_span(&self) -> Option<Span> {
+        self.body.map(|body| body.span)
+    }
+
+    /// Where the body's tail expression starts, when it ends in one.
+    pub fn tail_start(&self) -> Option<usize> {
+        self.body?.tail_start
     }
 }
 
@@ -238,6 +301,9 @@ pub struct Index<'a> {
     /// Names looked up through a module's glob imports, by module and glob
     /// depth, once the modules' names are all known (`scope::lookup_in_module`).
     pub(crate) lookups: RefCell<HashMap<(ModuleId, usize), Lookups>>,
+    /// Files parsed again for the statements of their bodies
+    /// ([`Index::with_block`]), by index into `files`.
+    reparsed: RefCell<HashMap<usize, Option<syn::File>>>,
 }
 
 /// What a call or path refers to.
@@ -266,6 +332,7 @@ impl<'a> Index<'a> {
             statics: Vec::new(),
             methods: HashMap::new(),
             lookups: RefCell::new(HashMap::new()),
+            reparsed: RefCell::new(HashMap::new()),
         };
         modules::build_module_tree(&mut index, targets);
         modules::collect_items(&mut index);
@@ -294,6 +361,31 @@ impl<'a> Index<'a> {
 
     pub fn static_def(&self, id: StaticId) -> &StaticDef {
         &self.statics[id.0 as usize]
+    }
+
+    /// Calls `walk` with `function`'s block, statements included; `None`
+    /// for a function without a body. Bodies are dropped after they are
+    /// summarised (`summary.rs`), so this parses the file again, once per
+    /// file: the few functions whose statements are needed (those on
+    /// call-graph cycles) do not justify holding every body of the unit.
+    pub fn with_block<R>(
+        &self,
+        function: &FnDef<'a>,
+        walk: impl FnOnce(&syn::Block) -> R,
+    ) -> Option<R> {
+        let body = function.body?;
+        if body.held {
+            return function.block.map(walk);
+        }
+        let file = self.file_of(function);
+        let mut reparsed = self.reparsed.borrow_mut();
+        // The text parsed before, so it parses again, to the same tree.
+        let tree = reparsed
+            .entry(function.file)
+            .or_insert_with(|| syn::parse_str(&file.source.text[file.offset..]).ok())
+            .as_ref()?;
+        let block = summary::find_block(tree, file.spans(), body.span.start)?;
+        Some(walk(block))
     }
 
     /// The parsed file a function is in.

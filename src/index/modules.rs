@@ -15,6 +15,7 @@ use super::{
     StaticKind,
 };
 use crate::index::scope::{flatten_use_tree, Scope};
+use crate::index::summary::BodySummary;
 
 /// A crate root the package layout says exists.
 #[derive(Clone, Debug)]
@@ -384,7 +385,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                         &item_fn.attrs,
                         Some(&item_fn.vis),
                         &item_fn.sig,
-                        Some(&item_fn.block),
+                        Some(body_of(index, module_id, &item_fn.block)),
                         item_span(index, m, item),
                     );
                     index.modules[m]
@@ -455,7 +456,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                             &item_fn.attrs,
                             Some(&item_fn.vis),
                             &item_fn.sig,
-                            Some(&item_fn.block),
+                            Some(body_of(index, module_id, &item_fn.block)),
                             span,
                         );
                         index.modules[m]
@@ -518,7 +519,7 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn:
             &method.attrs,
             Some(&method.vis),
             &method.sig,
-            Some(&method.block),
+            Some(body_of(index, module, &method.block)),
             span,
         );
         if let Some(ty) = &self_ty {
@@ -549,7 +550,10 @@ fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a sy
             &method.attrs,
             None,
             &method.sig,
-            method.default.as_ref(),
+            method
+                .default
+                .as_ref()
+                .map(|block| body_of(index, module, block)),
             span,
         );
         index
@@ -569,7 +573,7 @@ pub(super) fn push_fn<'a>(
     attrs: &'a [syn::Attribute],
     vis: Option<&'a syn::Visibility>,
     sig: &'a syn::Signature,
-    block: Option<&'a syn::Block>,
+    body: Option<(&'a syn::Block, &'a BodySummary)>,
     item_span: crate::source::Span,
 ) -> FnId {
     let id = FnId(index.fns.len() as u32);
@@ -587,7 +591,8 @@ pub(super) fn push_fn<'a>(
         attrs,
         vis,
         sig,
-        block,
+        block: body.map(|(block, _)| block),
+        body: body.map(|(_, summary)| summary),
         item_span,
         name_span,
         calls: Vec::new(),
@@ -598,6 +603,16 @@ pub(super) fn push_fn<'a>(
         local_statics: HashMap::new(),
     });
     id
+}
+
+/// A body of the tree of `module`'s file with its summary.
+fn body_of<'a>(
+    index: &Index<'a>,
+    module: ModuleId,
+    block: &'a syn::Block,
+) -> (&'a syn::Block, &'a BodySummary) {
+    let files: &'a [super::ParsedFile] = index.files;
+    (block, files[index.module(module).file].body(block))
 }
 
 pub(super) fn push_static(

@@ -7,6 +7,7 @@
 //! none of those names an external crate and is kept as written; a single
 //! name that is none of those is unknown.
 
+use super::summary::WrittenPath;
 use super::{FnId, FnOwner, Index, ModuleId, Target};
 
 /// Names of the standard prelude and the crates every program can name,
@@ -120,6 +121,14 @@ impl<'i, 'a> Scope<'i, 'a> {
         self.resolve_segments(&segments)
     }
 
+    /// [`Scope::resolve_path`] for a path kept as written.
+    pub(crate) fn resolve_written(&self, path: &WrittenPath) -> Target {
+        if path.global {
+            return Target::External(path.segments.join("::"));
+        }
+        self.resolve_segments(&path.segments)
+    }
+
     /// [`Scope::resolve_path`] for a path given as segments.
     pub fn resolve_segments(&self, segments: &[String]) -> Target {
         if let [name] = segments {
@@ -230,6 +239,14 @@ impl<'i, 'a> Scope<'i, 'a> {
         }
     }
 
+    /// [`Scope::resolve_type`] for the path of a type, kept as written.
+    pub(crate) fn resolve_type_path(&self, path: &WrittenPath) -> Option<Vec<String>> {
+        if path.global {
+            return Some(path.segments.clone());
+        }
+        self.absolute(&path.segments)
+    }
+
     /// The full path of a path in type or trait position, or the path as
     /// written when it cannot be resolved.
     pub fn resolve_path_text(&self, path: &syn::Path) -> Vec<String> {
@@ -243,8 +260,16 @@ impl<'i, 'a> Scope<'i, 'a> {
     /// The full path of a macro: `println` → `std::println`,
     /// `info` after `use log::info;` → `log::info`.
     pub fn resolve_macro(&self, path: &syn::Path) -> Option<String> {
-        let written = segments(path);
-        if path.leading_colon.is_some() {
+        self.resolve_macro_written(&WrittenPath {
+            global: path.leading_colon.is_some(),
+            segments: segments(path),
+        })
+    }
+
+    /// [`Scope::resolve_macro`] for a path kept as written.
+    pub(crate) fn resolve_macro_written(&self, path: &WrittenPath) -> Option<String> {
+        let written = &path.segments;
+        if path.global {
             return Some(written.join("::"));
         }
         if let [name] = written.as_slice() {
@@ -256,7 +281,7 @@ impl<'i, 'a> Scope<'i, 'a> {
             }
             return None;
         }
-        self.absolute(&written).map(|full| full.join("::"))
+        self.absolute(written).map(|full| full.join("::"))
     }
 
     /// Turns the path of a `use` item into a full path.

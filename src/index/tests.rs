@@ -13,12 +13,13 @@ fn parse(files: &[(&str, &str)]) -> Vec<ParsedFile> {
         .enumerate()
         .map(|(i, (path, text))| {
             let path = PathBuf::from("/pkg").join(path);
-            ParsedFile {
-                source: SourceFile::new(FileId(i as u32), path, path_display(i), text.to_string()),
-                ast: syn::parse_file(text).expect("test source parses"),
-                offset: 0,
-                macro_fns: Vec::new(),
-            }
+            let mut file = ParsedFile::new(
+                SourceFile::new(FileId(i as u32), path, path_display(i), text.to_string()),
+                syn::parse_file(text).expect("test source parses"),
+                0,
+            );
+            file.prepare_for_index();
+            file
         })
         .collect()
 }

@@ -43,35 +43,63 @@ struct Entry {
     used: Vec<bool>,
 }
 
+/// The suppression comments of one file and what they cover, read while
+/// the file's syn tree is whole (before its bodies are dropped).
+pub struct FileSuppressions {
+    file: FileId,
+    /// Whether the file parsed: in a file that did not, no rule ran, so a
+    /// suppression there cannot be judged unused.
+    parsed: bool,
+    entries: Vec<Entry>,
+}
+
+/// The suppressions of a parsed file, `None` when it has none.
+pub fn scan_parsed(parsed: &ParsedFile) -> Option<FileSuppressions> {
+    let ast = coverage::Ast {
+        file: &parsed.ast,
+        offset: parsed.offset,
+    };
+    let entries = scan(&parsed.source, Some(ast));
+    (!entries.is_empty()).then_some(FileSuppressions {
+        file: parsed.source.id,
+        parsed: true,
+        entries,
+    })
+}
+
+/// The suppressions of a file that did not parse, `None` when it has none.
+pub fn scan_unparsed(source: &SourceFile) -> Option<FileSuppressions> {
+    let entries = scan(source, None);
+    (!entries.is_empty()).then_some(FileSuppressions {
+        file: source.id,
+        parsed: false,
+        entries,
+    })
+}
+
 /// Drops the suppressed findings and adds ML002 findings for
-/// suppressions that did nothing.
-pub fn apply(
-    parsed: &[ParsedFile],
-    failed: &[SourceFile],
+/// suppressions that did nothing. `sources` holds the texts of the
+/// `scanned` files.
+pub fn apply<'s>(
+    scanned: Vec<FileSuppressions>,
+    sources: impl IntoIterator<Item = &'s SourceFile>,
     findings: Vec<Finding>,
     settings: &Settings<'_>,
 ) -> Vec<Finding> {
-    let mut files: HashMap<FileId, (&SourceFile, Vec<Entry>)> = HashMap::new();
-    let sources = parsed
-        .iter()
-        .map(|p| {
-            (
-                &p.source,
-                Some(coverage::Ast {
-                    file: &p.ast,
-                    offset: p.offset,
-                }),
-            )
-        })
-        .chain(failed.iter().map(|source| (source, None)));
-    for (source, ast) in sources {
-        let entries = scan(source, ast);
-        if !entries.is_empty() {
-            files.insert(source.id, (source, entries));
-        }
-    }
-    if files.is_empty() {
+    if scanned.is_empty() {
         return findings;
+    }
+    let texts: HashMap<FileId, &SourceFile> = sources.into_iter().map(|s| (s.id, s)).collect();
+    let mut files: HashMap<FileId, (&SourceFile, Vec<Entry>)> = HashMap::new();
+    let mut unparsed = std::collections::HashSet::new();
+    for scan in scanned {
+        let Some(&source) = texts.get(&scan.file) else {
+            continue;
+        };
+        if !scan.parsed {
+            unparsed.insert(scan.file);
+        }
+        files.insert(scan.file, (source, scan.entries));
     }
 
     let mut kept: Vec<Finding> = findings
@@ -81,12 +109,9 @@ pub fn apply(
     if settings.unused_level == Level::Allow {
         return kept;
     }
-    // In a file that did not parse no rule ran, so a suppression there
-    // cannot be judged unused.
-    let failed_ids: std::collections::HashSet<FileId> = failed.iter().map(|s| s.id).collect();
     let mut reports = Vec::new();
     for (source, entries) in files.values() {
-        if failed_ids.contains(&source.id) {
+        if unparsed.contains(&source.id) {
             continue;
         }
         for entry in entries {

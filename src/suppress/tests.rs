@@ -27,12 +27,11 @@ fn finding_at(text: &str, code: &'static str, marker: &str) -> Finding {
 }
 
 fn parsed(text: &str) -> ParsedFile {
-    ParsedFile {
-        source: SourceFile::new(FileId(0), "a.rs".into(), "a.rs".into(), text.into()),
-        ast: syn::parse_file(text).expect("test input parses"),
-        offset: 0,
-        macro_fns: Vec::new(),
-    }
+    ParsedFile::new(
+        SourceFile::new(FileId(0), "a.rs".into(), "a.rs".into(), text.into()),
+        syn::parse_file(text).expect("test input parses"),
+        0,
+    )
 }
 
 struct Run {
@@ -49,8 +48,8 @@ fn run_with(text: &str, findings: &[(&'static str, &str)], active: &[&'static st
         .map(|(code, marker)| finding_at(text, code, marker))
         .collect();
     let out = apply(
-        std::slice::from_ref(&file),
-        &[],
+        scan_parsed(&file).into_iter().collect(),
+        [&file.source],
         findings,
         &Settings {
             active,
@@ -270,8 +269,8 @@ fn a_file_that_did_not_parse_honours_line_and_file_comments() {
     let text = "//! memolint: allow(ML001)\nfn broken( {\n";
     let source = SourceFile::new(FileId(0), "a.rs".into(), "a.rs".into(), text.into());
     let out = apply(
-        &[],
-        std::slice::from_ref(&source),
+        scan_unparsed(&source).into_iter().collect(),
+        [&source],
         vec![finding_at(text, "ML001", "broken")],
         &Settings {
             active: ACTIVE,
@@ -286,8 +285,8 @@ fn nothing_is_reported_when_ml002_is_off() {
     let text = "// memolint: allow(ML103)\nfn f() {}\n";
     let file = parsed(text);
     let out = apply(
-        std::slice::from_ref(&file),
-        &[],
+        scan_parsed(&file).into_iter().collect(),
+        [&file.source],
         Vec::new(),
         &Settings {
             active: ACTIVE,

@@ -225,12 +225,12 @@ pub fn find_recursion(
         }
         let mut found = RecursiveFn {
             function: function.id,
-            cycle: cycle.to_vec(),
+            cycle: cycle.clone(),
             params: params(function),
             calls: Vec::new(),
             verdict: Verdict::NoOverlap,
         };
-        let excluded = signature::exclusion(function, cycle, &memoized, effects)
+        let excluded = signature::exclusion(function, &cycle, &memoized, effects)
             .or_else(|| signature::hidden_state(function, &mut type_defs));
         if let Some(exclusion) = excluded {
             found.verdict = Verdict::Excluded(exclusion);
@@ -296,9 +296,9 @@ fn recursive_calls(
     function: &FnDef<'_>,
     cycles: &scc::Cycles,
 ) -> (Vec<RecursiveCall>, Option<usize>) {
-    let Some(block) = function.block else {
+    if !function.has_body() {
         return (Vec::new(), None);
-    };
+    }
     let targets: HashMap<(usize, usize), FnId> = function
         .calls
         .iter()
@@ -315,7 +315,12 @@ fn recursive_calls(
     let takes_self = |f: FnId| index.function(f).has_receiver();
     let mut walker =
         walk::Walker::new(index.file_of(function), &targets, &takes_self, function.sig);
-    walker.walk(block);
+    if index
+        .with_block(function, |block| walker.walk(block))
+        .is_none()
+    {
+        return (Vec::new(), None);
+    }
     let arity = function.sig.inputs.len();
     let mut calls: Vec<RecursiveCall> = walker
         .calls

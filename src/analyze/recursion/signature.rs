@@ -20,7 +20,7 @@ pub(super) fn exclusion(
     memoized: &HashSet<FnId>,
     effects: &Effects,
 ) -> Option<Exclusion> {
-    if function.block.is_none() {
+    if !function.has_body() {
         return Some(Exclusion::NoBody);
     }
     if cycle.iter().any(|f| memoized.contains(f)) {

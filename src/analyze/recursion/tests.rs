@@ -11,17 +11,18 @@ use crate::source::{FileId, SourceFile};
 
 /// The recursive functions of `text` as a crate's `lib.rs`, by name.
 fn analyze(text: &str) -> Vec<(String, RecursiveFn)> {
-    let files = vec![ParsedFile {
-        source: SourceFile::new(
+    let mut file = ParsedFile::new(
+        SourceFile::new(
             FileId(0),
             PathBuf::from("/pkg/src/lib.rs"),
             "lib.rs".to_string(),
             text.to_string(),
         ),
-        ast: syn::parse_file(text).expect("test source parses"),
-        offset: 0,
-        macro_fns: Vec::new(),
-    }];
+        syn::parse_file(text).expect("test source parses"),
+        0,
+    );
+    file.prepare_for_index();
+    let files = vec![file];
     let targets = vec![CrateTarget {
         name: "demo".to_string(),
         root: PathBuf::from("/pkg/src/lib.rs"),

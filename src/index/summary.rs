@@ -1,0 +1,751 @@
+//! Function bodies summarised as soon as their file is parsed, so that the
+//! statements can be dropped while they are still in cache.
+//!
+//! Holding every syn tree of a unit until the index is built cost about a
+//! fifth of the parse time again (issue 7's measurements), and bodies are
+//! most of those trees. The index needs only a few facts from a body: the
+//! names it binds, its calls, paths and macros in visit order, and the
+//! items declared in it. Names cannot be resolved yet (that needs every
+//! file's modules), so a summary keeps paths as written and `body.rs`
+//! resolves them once the index exists, in the same order and with the
+//! same rules as a walk of the tree would.
+//!
+//! The few functions whose statements are needed later (the recursion walk
+//! of functions on call-graph cycles) get them back by re-parsing their
+//! file: [`super::Index::with_block`].
+
+use std::collections::{HashMap, HashSet};
+
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+
+use super::macro_fns::CACHED_MACROS;
+use super::modules::statics_in_macro;
+use super::scope::flatten_use_tree;
+use super::{body::macro_args, spans, tokens_text, StaticKind};
+use crate::graph::Components;
+use crate::source::{SourceFile, Span};
+
+/// Turns syn's positions into byte spans of one file (see
+/// [`super::ParsedFile::span`]).
+#[derive(Clone, Copy)]
+pub(crate) struct FileSpans<'s> {
+    pub source: &'s SourceFile,
+    /// Bytes before what syn parsed (a BOM, a shebang line).
+    pub offset: usize,
+}
+
+impl FileSpans<'_> {
+    /// `span.byte_range()` the cheap way, for a file syn parsed whole that
+    /// is ASCII: from its line and column. proc-macro2 converts character
+    /// offsets to bytes through a map it grows on every call, which costs
+    /// more than everything else the index does with a span.
+    fn ascii_byte_range(&self, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
+        if self.offset != 0 {
+            return None;
+        }
+        let lines = self.source.ascii_line_starts()?;
+        let byte =
+            |at: proc_macro2::LineColumn| Some(lines.get(at.line.checked_sub(1)?)? + at.column);
+        Some(byte(span.start())?..byte(span.end())?)
+    }
+
+    pub fn span(&self, span: proc_macro2::Span) -> Span {
+        let range = self
+            .ascii_byte_range(span)
+            .unwrap_or_else(|| span.byte_range());
+        Span::new(
+            self.source.id,
+            range.start + self.offset..range.end + self.offset,
+        )
+    }
+}
+
+/// A path as written: `::a::b` is `global`; generics are dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WrittenPath {
+    pub global: bool,
+    pub segments: Vec<String>,
+}
+
+impl WrittenPath {
+    fn of(path: &syn::Path) -> WrittenPath {
+        WrittenPath {
+            global: path.leading_colon.is_some(),
+            segments: super::scope::segments(path),
+        }
+    }
+
+    /// A single name, not `::name`.
+    pub fn single(&self) -> Option<&str> {
+        match self.segments.as_slice() {
+            [name] if !self.global => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// What an expression's type can be read from, when the source says it
+/// (resolved by `body::infer_type`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TypeOf {
+    /// `self`.
+    SelfValue,
+    /// A local variable.
+    Local(String),
+    /// A struct literal of this path.
+    Struct(Vec<String>),
+    /// The value of a call to this path.
+    Call(WrittenPath),
+    Unknown,
+}
+
+impl TypeOf {
+    fn of(expr: &syn::Expr) -> TypeOf {
+        match expr {
+            syn::Expr::Path(p) if p.qself.is_none() => match p.path.segments.len() {
+                1 => {
+                    let name = p.path.segments[0].ident.to_string();
+                    if name == "self" {
+                        TypeOf::SelfValue
+                    } else {
+                        TypeOf::Local(name)
+                    }
+                }
+                _ => TypeOf::Unknown,
+            },
+            syn::Expr::Reference(r) => TypeOf::of(&r.expr),
+            syn::Expr::Paren(p) => TypeOf::of(&p.expr),
+            syn::Expr::Group(g) => TypeOf::of(&g.expr),
+            syn::Expr::Try(t) => TypeOf::of(&t.expr),
+            syn::Expr::Await(a) => TypeOf::of(&a.base),
+            syn::Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Deref(_),
+                expr,
+                ..
+            }) => TypeOf::of(expr),
+            syn::Expr::Struct(s) if s.qself.is_none() => {
+                TypeOf::Struct(super::scope::segments(&s.path))
+            }
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(p) if p.qself.is_none() => TypeOf::Call(WrittenPath::of(&p.path)),
+                _ => TypeOf::Unknown,
+            },
+            _ => TypeOf::Unknown,
+        }
+    }
+}
+
+/// The type a bound name gets, before resolution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LocalType {
+    /// Nothing said (a pattern binding, a closure parameter).
+    Unknown,
+    /// `self`: the `Self` type.
+    SelfType,
+    /// A type annotation: its path, or `None` when it is not a path
+    /// (looking through references and parentheses).
+    Annotated(Option<WrittenPath>),
+    /// `let x = expr;` without a type.
+    Inferred(TypeOf),
+}
+
+/// A call, path or macro of a body, in the order a walk of the tree meets
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// `path(args)`.
+    Call { span: Span, path: WrittenPath },
+    /// `receiver.name(args)`. A receiver that is a path (a static, a
+    /// function, a local) comes with its span; any other receiver's events
+    /// come before this one.
+    MethodCall {
+        span: Span,
+        name: String,
+        receiver: TypeOf,
+        receiver_path: Option<(WrittenPath, Span)>,
+    },
+    /// A path expression that is not called.
+    Path { span: Span, path: WrittenPath },
+    /// `path!(...)`; its arguments' events follow when they parse as
+    /// expressions.
+    Macro { span: Span, path: WrittenPath },
+}
+
+/// An [`Event`] and whether it is inside a closure of the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub event: Event,
+    pub in_closure: bool,
+}
+
+/// An item declared inside a body.
+pub(crate) enum NestedItem {
+    /// A function, with its own body summarised.
+    Fn(Box<NestedFn>),
+    /// A `use`: `(name in scope, path, is_glob)` entries.
+    Use(Vec<(String, Vec<String>, bool)>),
+    /// Statics declared by a `static` item or a `thread_local!` /
+    /// `lazy_static!` macro: `(name, kind, type text)`.
+    Statics {
+        span: Span,
+        statics: Vec<(String, StaticKind, String)>,
+    },
+}
+
+/// A function declared inside another's body.
+pub(crate) struct NestedFn {
+    /// The item; its statements are dropped unless `body.held`.
+    pub item: syn::ItemFn,
+    pub span: Span,
+    pub body: BodySummary,
+}
+
+/// What the index needs from a function body.
+pub(crate) struct BodySummary {
+    /// The braces and everything between.
+    pub span: Span,
+    /// Where the tail expression starts, when the body ends in one.
+    pub tail_start: Option<usize>,
+    /// Names bound by the parameters and the body, in binding order.
+    pub locals: Vec<(String, LocalType)>,
+    pub events: Vec<Located>,
+    /// Items declared in the body: `thread_local!` / `lazy_static!`
+    /// statements first, then items in source order.
+    pub nested: Vec<NestedItem>,
+    /// Whether the statements are still in the tree (`Index::with_block`
+    /// re-parses the file for them otherwise).
+    pub held: bool,
+}
+
+/// Summaries of a file's function bodies outside other bodies, by the
+/// byte offset of the body's opening brace.
+pub(crate) type Bodies = HashMap<usize, BodySummary>;
+
+/// Summarises every body of `file` that the index collects a function from
+/// (free functions and methods, inline modules included), and drops the
+/// statements of those that cannot be on a cycle of calls within the file
+/// (by name, see [`on_name_cycles`]). The others are held for the
+/// recursion walk, which would otherwise parse the file again.
+pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) -> Bodies {
+    prune(&mut file.items);
+    let mut blocks = Vec::new();
+    item_bodies(&mut file.items, &mut blocks);
+    let mut summaries: Vec<BodySummary> = blocks
+        .iter()
+        .map(|(sig, block)| summarize(sig, block, spans))
+        .collect();
+    let keep = on_name_cycles(blocks.iter().map(|(sig, _)| *sig).zip(&summaries));
+    let mut bodies = Bodies::with_capacity(summaries.len());
+    for ((_, block), summary) in blocks.into_iter().zip(summaries.iter_mut()) {
+        strip(block, summary, &keep);
+    }
+    for summary in summaries {
+        bodies.insert(summary.span.start, summary);
+    }
+    bodies
+}
+
+/// Empties the items the index never reads (constants, `extern` blocks,
+/// macros other than those that declare statics or cached functions) and
+/// the initial values of statics. Generated code (`windows-sys`) is mostly
+/// such items.
+fn prune(items: &mut [syn::Item]) {
+    let empty = proc_macro2::TokenStream::new;
+    for item in items {
+        let keep = match item {
+            syn::Item::Const(_) | syn::Item::ForeignMod(_) => false,
+            syn::Item::Macro(m) => declares_items(&m.mac),
+            syn::Item::Static(s) => {
+                *s.expr = syn::Expr::Verbatim(empty());
+                true
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    prune(items);
+                }
+                true
+            }
+            syn::Item::Impl(i) => {
+                for impl_item in &mut i.items {
+                    if matches!(impl_item, syn::ImplItem::Const(_) | syn::ImplItem::Macro(_)) {
+                        *impl_item = syn::ImplItem::Verbatim(empty());
+                    }
+                }
+                true
+            }
+            syn::Item::Trait(t) => {
+                for trait_item in &mut t.items {
+                    if matches!(
+                        trait_item,
+                        syn::TraitItem::Const(_) | syn::TraitItem::Macro(_)
+                    ) {
+                        *trait_item = syn::TraitItem::Verbatim(empty());
+                    }
+                }
+                true
+            }
+            _ => true,
+        };
+        if !keep {
+            *item = syn::Item::Verbatim(empty());
+        }
+    }
+}
+
+/// Whether the index reads an item macro: `thread_local!` and
+/// `lazy_static!` declare statics, `cached!` and its kin functions.
+fn declares_items(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|last| {
+        last.ident == "thread_local"
+            || last.ident == "lazy_static"
+            || CACHED_MACROS.iter().any(|name| last.ident == name)
+    })
+}
+
+/// The bodies of the functions and methods among `items`.
+fn item_bodies<'t>(
+    items: &'t mut [syn::Item],
+    out: &mut Vec<(&'t syn::Signature, &'t mut syn::Block)>,
+) {
+    for item in items {
+        match item {
+            syn::Item::Fn(syn::ItemFn { sig, block, .. }) => out.push((sig, block)),
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    item_bodies(items, out);
+                }
+            }
+            syn::Item::Impl(i) => {
+                for impl_item in &mut i.items {
+                    if let syn::ImplItem::Fn(syn::ImplItemFn { sig, block, .. }) = impl_item {
+                        out.push((sig, block));
+                    }
+                }
+            }
+            syn::Item::Trait(t) => {
+                for trait_item in &mut t.items {
+                    if let syn::TraitItem::Fn(syn::TraitItemFn {
+                        sig,
+                        default: Some(block),
+                        ..
+                    }) = trait_item
+                    {
+                        out.push((sig, block));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Drops the statements of `block` and of the functions nested in it,
+/// except those whose body opens at a brace in `keep`.
+fn strip(block: &mut syn::Block, summary: &mut BodySummary, keep: &HashSet<usize>) {
+    if !keep.contains(&summary.span.start) {
+        block.stmts = Vec::new();
+        summary.held = false;
+    }
+    for nested in &mut summary.nested {
+        if let NestedItem::Fn(nested_fn) = nested {
+            strip(&mut nested_fn.item.block, &mut nested_fn.body, keep);
+        }
+    }
+}
+
+/// The bodies (by opening brace) of the functions that may be on a cycle
+/// of calls: a cycle of the graph where a function points to every
+/// function of the file with a name it calls. Resolution can only remove
+/// edges from that graph, except through renaming imports or other files,
+/// which the recursion walk handles by parsing the file again.
+fn on_name_cycles<'s>(
+    bodies: impl Iterator<Item = (&'s syn::Signature, &'s BodySummary)>,
+) -> HashSet<usize> {
+    let mut nodes: Vec<(String, &BodySummary)> = Vec::new();
+    fn add<'s>(name: String, body: &'s BodySummary, nodes: &mut Vec<(String, &'s BodySummary)>) {
+        nodes.push((name, body));
+        for nested in &body.nested {
+            if let NestedItem::Fn(nested_fn) = nested {
+                add(nested_fn.item.sig.ident.to_string(), &nested_fn.body, nodes);
+            }
+        }
+    }
+    for (sig, body) in bodies {
+        add(sig.ident.to_string(), body, &mut nodes);
+    }
+    let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, (name, _)) in nodes.iter().enumerate() {
+        by_name.entry(name).or_default().push(i as u32);
+    }
+    let successors: Vec<Vec<u32>> = nodes
+        .iter()
+        .map(|(_, body)| {
+            let mut out: Vec<u32> = body
+                .events
+                .iter()
+                .filter_map(|located| match &located.event {
+                    Event::Call { path, .. } => path.segments.last().map(String::as_str),
+                    Event::MethodCall { name, .. } => Some(name.as_str()),
+                    Event::Path { .. } | Event::Macro { .. } => None,
+                })
+                .filter_map(|name| by_name.get(name))
+                .flatten()
+                .copied()
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    let components = Components::find(&successors);
+    (0..nodes.len() as u32)
+        .filter(|&v| !components.cycle_of(v).is_empty())
+        .map(|v| nodes[v as usize].1.span.start)
+        .collect()
+}
+
+/// Where a body's opening brace is: the key of [`Bodies`].
+pub(crate) fn open_brace(block: &syn::Block, spans: FileSpans<'_>) -> usize {
+    spans.span(block.brace_token.span.open()).start
+}
+
+/// The summary of one body; functions nested in it keep their statements
+/// (see [`strip`]).
+pub(crate) fn summarize(
+    sig: &syn::Signature,
+    block: &syn::Block,
+    spans: FileSpans<'_>,
+) -> BodySummary {
+    let tail_start = match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => Some(spans.span(spans::expr_start(tail)).start),
+        _ => None,
+    };
+    let mut events = Events {
+        spans,
+        events: Vec::new(),
+        closure_depth: 0,
+        macro_depth: 0,
+    };
+    events.visit_block(block);
+    BodySummary {
+        span: spans.span(block.brace_token.span.join()),
+        tail_start,
+        locals: locals(sig, block),
+        events: events.events,
+        nested: nested_items(block, spans),
+        held: true,
+    }
+}
+
+/// Items declared in a body: nested functions, `use`s and statics.
+fn nested_items(block: &syn::Block, spans: FileSpans<'_>) -> Vec<NestedItem> {
+    struct Items<'a> {
+        items: Vec<&'a syn::Item>,
+        /// `thread_local! { .. }` and `lazy_static! { .. }` in statement
+        /// position: syn keeps them as statements, not items.
+        macros: Vec<&'a syn::StmtMacro>,
+    }
+    impl<'a> Visit<'a> for Items<'a> {
+        fn visit_item(&mut self, item: &'a syn::Item) {
+            // Items of nested functions belong to those functions.
+            self.items.push(item);
+        }
+        fn visit_stmt_macro(&mut self, mac: &'a syn::StmtMacro) {
+            self.macros.push(mac);
+        }
+    }
+    let mut found = Items {
+        items: Vec::new(),
+        macros: Vec::new(),
+    };
+    found.visit_block(block);
+
+    let mut nested = Vec::new();
+    for stmt_macro in found.macros {
+        let statics = statics_in_macro(&stmt_macro.mac);
+        if statics.is_empty() {
+            continue;
+        }
+        let span = spans
+            .span(stmt_macro.mac.path.span())
+            .to(spans.span(stmt_macro.mac.delimiter.span().close()));
+        nested.push(NestedItem::Statics { span, statics });
+    }
+    for item in found.items {
+        let span = || spans.span(spans::item(item));
+        match item {
+            syn::Item::Fn(item_fn) => {
+                // Nested functions are few and small; the copy's statements
+                // are dropped with the others' unless they are needed.
+                let item = (*item_fn).clone();
+                let body = summarize(&item.sig, &item.block, spans);
+                nested.push(NestedItem::Fn(Box::new(NestedFn {
+                    item,
+                    span: span(),
+                    body,
+                })));
+            }
+            syn::Item::Use(item_use) => {
+                let mut imports = Vec::new();
+                flatten_use_tree(&item_use.tree, &mut Vec::new(), &mut imports);
+                nested.push(NestedItem::Use(imports));
+            }
+            syn::Item::Static(s) => {
+                let kind = if matches!(s.mutability, syn::StaticMutability::Mut(_)) {
+                    StaticKind::StaticMut
+                } else {
+                    StaticKind::Static
+                };
+                nested.push(NestedItem::Statics {
+                    span: span(),
+                    statics: vec![(s.ident.to_string(), kind, tokens_text(&s.ty))],
+                });
+            }
+            syn::Item::Macro(item_macro) => {
+                let statics = statics_in_macro(&item_macro.mac);
+                if !statics.is_empty() {
+                    nested.push(NestedItem::Statics {
+                        span: span(),
+                        statics,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    nested
+}
+
+/// Every name bound in the parameters or the body, in binding order, with
+/// what its type can be read from. Flow-insensitive: `body.rs` gives a name
+/// bound twice with different types no type.
+fn locals(sig: &syn::Signature, block: &syn::Block) -> Vec<(String, LocalType)> {
+    let mut locals = Locals { names: Vec::new() };
+    if sig.receiver().is_some() {
+        locals.names.push(("self".to_string(), LocalType::SelfType));
+    }
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(pat_type) = input {
+            if let syn::Pat::Ident(ident) = &*pat_type.pat {
+                locals.names.push((
+                    ident.ident.to_string(),
+                    LocalType::Annotated(type_path(&pat_type.ty)),
+                ));
+            } else {
+                locals.visit_pat(&pat_type.pat);
+            }
+        }
+    }
+    locals.visit_block(block);
+    locals.names
+}
+
+/// The path of a type, looking through references and parentheses; `None`
+/// for types that are not paths (tuples, slices, `impl Trait`, ...).
+fn type_path(ty: &syn::Type) -> Option<WrittenPath> {
+    match ty {
+        syn::Type::Reference(r) => type_path(&r.elem),
+        syn::Type::Paren(p) => type_path(&p.elem),
+        syn::Type::Group(g) => type_path(&g.elem),
+        syn::Type::Path(type_path) if type_path.qself.is_none() => {
+            Some(WrittenPath::of(&type_path.path))
+        }
+        _ => None,
+    }
+}
+
+struct Locals {
+    names: Vec<(String, LocalType)>,
+}
+
+impl<'ast> Visit<'ast> for Locals {
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let annotated = match &local.pat {
+            syn::Pat::Type(pat_type) => match &*pat_type.pat {
+                syn::Pat::Ident(ident) => Some((
+                    ident.ident.to_string(),
+                    LocalType::Annotated(type_path(&pat_type.ty)),
+                )),
+                _ => None,
+            },
+            _ => None,
+        };
+        match annotated {
+            Some(binding) => self.names.push(binding),
+            None => {
+                if let syn::Pat::Ident(ident) = &local.pat {
+                    let ty = match &local.init {
+                        Some(init) => LocalType::Inferred(TypeOf::of(&init.expr)),
+                        None => LocalType::Inferred(TypeOf::Unknown),
+                    };
+                    self.names.push((ident.ident.to_string(), ty));
+                } else {
+                    self.visit_pat(&local.pat);
+                }
+            }
+        }
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+    }
+
+    fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+        let name = pat.ident.to_string();
+        // `None`, `Foo::Bar` imported variants: not bindings.
+        if !name.starts_with(|c: char| c.is_uppercase()) {
+            self.names.push((name, LocalType::Unknown));
+        }
+        visit::visit_pat_ident(self, pat);
+    }
+}
+
+struct Events<'s> {
+    spans: FileSpans<'s>,
+    events: Vec<Located>,
+    closure_depth: usize,
+    /// Macro calls around the arguments being visited.
+    macro_depth: usize,
+}
+
+impl Events<'_> {
+    fn push(&mut self, event: Event) {
+        self.events.push(Located {
+            event,
+            in_closure: self.closure_depth > 0,
+        });
+    }
+}
+
+impl<'ast> Visit<'ast> for Events<'_> {
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are functions (or statics) of their own.
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func {
+            if p.qself.is_none() {
+                self.push(Event::Call {
+                    span: self.spans.span(spans::call(call)),
+                    path: WrittenPath::of(&p.path),
+                });
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+                return;
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let receiver_path = match &*call.receiver {
+            syn::Expr::Path(p) if p.qself.is_none() => Some((
+                WrittenPath::of(&p.path),
+                self.spans.span(call.receiver.span()),
+            )),
+            // A qualified path names no static or function of the unit.
+            syn::Expr::Path(_) => None,
+            receiver => {
+                self.visit_expr(receiver);
+                None
+            }
+        };
+        self.push(Event::MethodCall {
+            span: self.spans.span(spans::method_call(call)),
+            name: call.method.to_string(),
+            receiver: TypeOf::of(&call.receiver),
+            receiver_path,
+        });
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        if expr.qself.is_some() {
+            return;
+        }
+        self.push(Event::Path {
+            span: self.spans.span(expr.span()),
+            path: WrittenPath::of(&expr.path),
+        });
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        self.closure_depth += 1;
+        visit::visit_expr_closure(self, closure);
+        self.closure_depth -= 1;
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.push(Event::Macro {
+            span: self.spans.span(spans::mac(mac)),
+            path: WrittenPath::of(&mac.path),
+        });
+        if let Some(args) = macro_args(mac, self.macro_depth) {
+            self.macro_depth += 1;
+            for arg in &args {
+                self.visit_expr(arg);
+            }
+            self.macro_depth -= 1;
+        }
+    }
+}
+
+/// The body whose opening brace is at byte `at` of a re-parse of the file:
+/// only items and blocks that contain `at` are looked into.
+pub(crate) fn find_block<'t>(
+    file: &'t syn::File,
+    spans: FileSpans<'_>,
+    at: usize,
+) -> Option<&'t syn::Block> {
+    struct Find<'t, 's> {
+        spans: FileSpans<'s>,
+        at: usize,
+        found: Option<&'t syn::Block>,
+    }
+    impl Find<'_, '_> {
+        fn contains(&self, span: proc_macro2::Span) -> bool {
+            self.found.is_none() && self.spans.span(span).range().contains(&self.at)
+        }
+    }
+    impl<'t> Visit<'t> for Find<'t, '_> {
+        fn visit_item(&mut self, item: &'t syn::Item) {
+            // The bodies the index knows are in these items, between
+            // their braces.
+            let braces = match item {
+                syn::Item::Fn(f) => f.block.brace_token.span,
+                syn::Item::Impl(i) => i.brace_token.span,
+                syn::Item::Trait(t) => t.brace_token.span,
+                syn::Item::Mod(syn::ItemMod {
+                    content: Some((brace, _)),
+                    ..
+                }) => brace.span,
+                _ => return,
+            };
+            if self.contains(braces.join()) {
+                visit::visit_item(self, item);
+            }
+        }
+        fn visit_block(&mut self, block: &'t syn::Block) {
+            if self.found.is_none() && open_brace(block, self.spans) == self.at {
+                self.found = Some(block);
+            } else if self.contains(block.brace_token.span.join()) {
+                visit::visit_block(self, block);
+            }
+        }
+    }
+    let mut find = Find {
+        spans,
+        at,
+        found: None,
+    };
+    find.visit_file(file);
+    find.found
+}
