@@ -248,3 +248,123 @@ fn unknown_and_local_callees_stay_unknown() {
     // catalog decides whether it matters.
     assert_eq!(targets[2], "extern missing::thing");
 }
+
+#[test]
+fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
+    let files = parse(&[
+        (
+            "src/lib.rs",
+            "mod other;
+            pub fn fib(n: u64) -> u64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }
+            pub fn even(n: u64) -> bool { n == 0 || odd(n - 1) }
+            pub fn odd(n: u64) -> bool { n != 0 && even(n - 1) }
+            pub fn leaf(n: u64) -> u64 { let m = n + 1; m * 2 }
+            pub fn outer(n: u64) -> u64 { fn inner(k: u64) -> u64 { inner(k) } inner(n) }
+            use self::renamed_target as alias;
+            pub fn renamed_target(n: u64) -> u64 { alias(n) }
+            pub fn across(n: u64) -> u64 { other::back(n) }",
+        ),
+        ("src/other.rs", "pub fn back(n: u64) -> u64 { crate::across(n) }"),
+    ]);
+    let index = Index::build(&files, &lib_target());
+    let held = |path: &str| {
+        let function = index
+            .fns
+            .iter()
+            .find(|f| f.qualified_name == path)
+            .unwrap_or_else(|| panic!("no function `{path}`"));
+        function.body.expect("a body").held
+    };
+    // A cycle of names within the file: the recursion walk will want them.
+    for path in ["demo::fib", "demo::even", "demo::odd", "demo::outer::inner"] {
+        assert!(held(path), "{path} lost its statements");
+    }
+    // No cycle of names in the file (the last two recurse through an
+    // alias and through another file): dropped, found again on demand.
+    for path in [
+        "demo::leaf",
+        "demo::outer",
+        "demo::renamed_target",
+        "demo::across",
+        "demo::other::back",
+    ] {
+        assert!(!held(path), "{path} kept its statements");
+    }
+    assert_eq!(call_targets(&index, "demo::renamed_target"), ["demo::renamed_target"]);
+    assert_eq!(call_targets(&index, "demo::across"), ["demo::other::back"]);
+    assert_eq!(call_targets(&index, "demo::other::back"), ["demo::across"]);
+    // Held or not, the walk gets the statements as written.
+    let statements = |path: &str| {
+        let function = index.function(fn_id(&index, path));
+        index.with_block(function, |block| {
+            block
+                .stmts
+                .iter()
+                .map(|stmt| tokens_text(stmt))
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(
+        statements("demo::leaf"),
+        Some(vec!["letm=n+1;".to_string(), "m*2".to_string()])
+    );
+    assert_eq!(
+        statements("demo::other::back"),
+        Some(vec!["crate::across(n)".to_string()])
+    );
+    assert_eq!(
+        statements("demo::fib"),
+        Some(vec!["if n<2{n}else{fib(n-1)+fib(n-2)}".replace(' ', "")])
+    );
+    // The tree itself holds no statements of dropped bodies.
+    let syn::Item::Fn(leaf) = &files[0].ast.items[4] else {
+        panic!("item 4 is `leaf`");
+    };
+    assert!(leaf.block.stmts.is_empty());
+}
+
+#[test]
+fn items_the_index_does_not_read_are_emptied() {
+    let files = parse(&[(
+        "src/lib.rs",
+        "pub const TABLE: [u8; 3] = [1, 2, 3];
+        extern \"C\" { fn abs(x: i32) -> i32; }
+        macro_rules! m { () => {} }
+        thread_local! { static T: u8 = 0; }
+        pub static S: u32 = 1 + 2;
+        impl Foo { const C: u8 = 1; fn f(&self) {} }",
+    )]);
+    let kinds: Vec<String> = files[0]
+        .ast
+        .items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Verbatim(tokens) => format!("emptied {}", tokens.is_empty()),
+            syn::Item::Static(s) => format!("static {}", tokens_text(&*s.expr)),
+            syn::Item::Impl(i) => format!("impl of {} items", i.items.len()),
+            syn::Item::Macro(m) => format!("macro {}", tokens_text(&m.mac.path)),
+            _ => "other".to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "emptied true",
+            "emptied true",
+            "emptied true",
+            "macro thread_local",
+            "static ",
+            "impl of 2 items",
+        ]
+    );
+    let syn::Item::Impl(imp) = &files[0].ast.items[5] else {
+        panic!("item 5 is the impl");
+    };
+    assert!(matches!(&imp.items[0], syn::ImplItem::Verbatim(t) if t.is_empty()));
+    // What the index reads is still there.
+    let index = Index::build(&files, &lib_target());
+    assert_eq!(
+        index.statics.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["T", "S"]
+    );
+}

@@ -406,3 +406,26 @@ fn many_calls_stay_cheap() {
     assert_eq!(f.calls.len(), 300);
     assert!(f.overlap().is_some());
 }
+
+/// A body whose recursion the file's names do not show (a call through a
+/// renaming import) is dropped after parsing and walked from a re-parse:
+/// the walk must see what it sees in a body that was kept.
+#[test]
+fn a_body_walked_from_a_reparse_gives_the_same_calls() {
+    let shapes = |text: &str| {
+        let found = analyze(text);
+        let fib = find(&found, "fib");
+        assert!(fib.overlap().is_some(), "{text}");
+        fib.calls
+            .iter()
+            .map(|c| (c.args.clone(), c.arg_spans.len()))
+            .collect::<Vec<_>>()
+    };
+    let kept = shapes("pub fn fib(n: u64) -> u64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }");
+    let reparsed = shapes(
+        "use self::fib as again;
+        pub fn fib(n: u64) -> u64 { if n < 2 { n } else { again(n - 1) + again(n - 2) } }",
+    );
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept, reparsed);
+}
