@@ -157,15 +157,15 @@ pub(crate) enum Event {
     /// `path(args)`.
     Call { span: Span, path: WrittenPath },
     /// `receiver.name(args)`. A receiver that is a path (a static, a
-    /// function, a local) comes with its span; any other receiver's events
-    /// come before this one.
+    /// function) comes with its span; a local does not, and any other
+    /// receiver's events come before this one.
     MethodCall {
         span: Span,
         name: String,
         receiver: TypeOf,
         receiver_path: Option<(WrittenPath, Span)>,
     },
-    /// A path expression that is not called.
+    /// A path expression that is not called and is not a local.
     Path { span: Span, path: WrittenPath },
     /// `path!(...)`; its arguments' events follow when they parse as
     /// expressions.
@@ -228,6 +228,7 @@ pub(crate) type Bodies = HashMap<usize, BodySummary>;
 /// (by name, see [`on_name_cycles`]). The others are held for the
 /// recursion walk, which would otherwise parse the file again.
 pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) -> Bodies {
+    drop_docs(&mut file.attrs);
     prune(&mut file.items);
     let mut blocks = Vec::new();
     item_bodies(&mut file.items, &mut blocks);
@@ -247,41 +248,74 @@ pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) ->
 }
 
 /// Empties the items the index never reads (constants, `extern` blocks,
-/// macros other than those that declare statics or cached functions) and
-/// the initial values of statics. Generated code (`windows-sys`) is mostly
-/// such items.
+/// macros other than those that declare statics or cached functions), the
+/// initial values of statics and doc comments. Generated code
+/// (`windows-sys`) is mostly such items, documented code has a doc line
+/// for every few lines of code.
 fn prune(items: &mut [syn::Item]) {
     let empty = proc_macro2::TokenStream::new;
     for item in items {
         let keep = match item {
             syn::Item::Const(_) | syn::Item::ForeignMod(_) => false,
-            syn::Item::Macro(m) => declares_items(&m.mac),
+            syn::Item::Macro(m) => {
+                drop_docs(&mut m.attrs);
+                declares_items(&m.mac)
+            }
             syn::Item::Static(s) => {
+                drop_docs(&mut s.attrs);
                 *s.expr = syn::Expr::Verbatim(empty());
                 true
             }
+            syn::Item::Fn(f) => {
+                drop_docs(&mut f.attrs);
+                true
+            }
             syn::Item::Mod(m) => {
+                drop_docs(&mut m.attrs);
                 if let Some((_, items)) = &mut m.content {
                     prune(items);
                 }
                 true
             }
             syn::Item::Impl(i) => {
+                drop_docs(&mut i.attrs);
                 for impl_item in &mut i.items {
-                    if matches!(impl_item, syn::ImplItem::Const(_) | syn::ImplItem::Macro(_)) {
-                        *impl_item = syn::ImplItem::Verbatim(empty());
+                    match impl_item {
+                        syn::ImplItem::Fn(f) => drop_docs(&mut f.attrs),
+                        syn::ImplItem::Const(_) | syn::ImplItem::Macro(_) => {
+                            *impl_item = syn::ImplItem::Verbatim(empty());
+                        }
+                        _ => {}
                     }
                 }
                 true
             }
             syn::Item::Trait(t) => {
+                drop_docs(&mut t.attrs);
                 for trait_item in &mut t.items {
-                    if matches!(
-                        trait_item,
-                        syn::TraitItem::Const(_) | syn::TraitItem::Macro(_)
-                    ) {
-                        *trait_item = syn::TraitItem::Verbatim(empty());
+                    match trait_item {
+                        syn::TraitItem::Fn(f) => drop_docs(&mut f.attrs),
+                        syn::TraitItem::Const(_) | syn::TraitItem::Macro(_) => {
+                            *trait_item = syn::TraitItem::Verbatim(empty());
+                        }
+                        _ => {}
                     }
+                }
+                true
+            }
+            syn::Item::Struct(s) => {
+                drop_docs(&mut s.attrs);
+                s.fields.iter_mut().for_each(|f| drop_docs(&mut f.attrs));
+                true
+            }
+            syn::Item::Enum(e) => {
+                drop_docs(&mut e.attrs);
+                for variant in &mut e.variants {
+                    drop_docs(&mut variant.attrs);
+                    variant
+                        .fields
+                        .iter_mut()
+                        .for_each(|f| drop_docs(&mut f.attrs));
                 }
                 true
             }
@@ -291,6 +325,20 @@ fn prune(items: &mut [syn::Item]) {
             *item = syn::Item::Verbatim(empty());
         }
     }
+}
+
+/// Drops doc comments, which nothing after the suppressions' coverage
+/// reads, except the first outer attribute: an item's span starts there.
+fn drop_docs(attrs: &mut Vec<syn::Attribute>) {
+    let first_outer = attrs
+        .iter()
+        .position(|attr| matches!(attr.style, syn::AttrStyle::Outer));
+    let mut position = 0;
+    attrs.retain(|attr| {
+        let keep = Some(position) == first_outer || !attr.path().is_ident("doc");
+        position += 1;
+        keep
+    });
 }
 
 /// Whether the index reads an item macro: `thread_local!` and
@@ -421,18 +469,21 @@ pub(crate) fn summarize(
         Some(syn::Stmt::Expr(tail, None)) => Some(spans.span(spans::expr_start(tail)).start),
         _ => None,
     };
+    let locals = locals(sig, block);
     let mut events = Events {
         spans,
+        locals: locals.iter().map(|(name, _)| name.as_str()).collect(),
         events: Vec::new(),
         closure_depth: 0,
         macro_depth: 0,
     };
     events.visit_block(block);
+    let events = events.events;
     BodySummary {
         span: spans.span(block.brace_token.span.join()),
         tail_start,
-        locals: locals(sig, block),
-        events: events.events,
+        locals,
+        events,
         nested: nested_items(block, spans),
         held: true,
     }
@@ -607,6 +658,9 @@ impl<'ast> Visit<'ast> for Locals {
 
 struct Events<'s> {
     spans: FileSpans<'s>,
+    /// Names bound in the body: a path that is one of them names a local,
+    /// which `body.rs` would resolve to nothing, so it is not kept.
+    locals: HashSet<&'s str>,
     events: Vec<Located>,
     closure_depth: usize,
     /// Macro calls around the arguments being visited.
@@ -614,6 +668,14 @@ struct Events<'s> {
 }
 
 impl Events<'_> {
+    fn is_local(&self, path: &syn::Path) -> bool {
+        path.leading_colon.is_none()
+            && path.segments.len() == 1
+            && self
+                .locals
+                .contains(path.segments[0].ident.to_string().as_str())
+    }
+
     fn push(&mut self, event: Event) {
         self.events.push(Located {
             event,
@@ -668,7 +730,7 @@ impl<'ast> Visit<'ast> for Events<'_> {
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-        if expr.qself.is_some() {
+        if expr.qself.is_some() || self.is_local(&expr.path) {
             return;
         }
         self.push(Event::Path {

@@ -264,7 +264,10 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
             pub fn renamed_target(n: u64) -> u64 { alias(n) }
             pub fn across(n: u64) -> u64 { other::back(n) }",
         ),
-        ("src/other.rs", "pub fn back(n: u64) -> u64 { crate::across(n) }"),
+        (
+            "src/other.rs",
+            "pub fn back(n: u64) -> u64 { crate::across(n) }",
+        ),
     ]);
     let index = Index::build(&files, &lib_target());
     let held = |path: &str| {
@@ -290,7 +293,10 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
     ] {
         assert!(!held(path), "{path} kept its statements");
     }
-    assert_eq!(call_targets(&index, "demo::renamed_target"), ["demo::renamed_target"]);
+    assert_eq!(
+        call_targets(&index, "demo::renamed_target"),
+        ["demo::renamed_target"]
+    );
     assert_eq!(call_targets(&index, "demo::across"), ["demo::other::back"]);
     assert_eq!(call_targets(&index, "demo::other::back"), ["demo::across"]);
     // Held or not, the walk gets the statements as written.
@@ -364,7 +370,11 @@ fn items_the_index_does_not_read_are_emptied() {
     // What the index reads is still there.
     let index = Index::build(&files, &lib_target());
     assert_eq!(
-        index.statics.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        index
+            .statics
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
         ["T", "S"]
     );
 }

@@ -421,7 +421,8 @@ fn a_body_walked_from_a_reparse_gives_the_same_calls() {
             .map(|c| (c.args.clone(), c.arg_spans.len()))
             .collect::<Vec<_>>()
     };
-    let kept = shapes("pub fn fib(n: u64) -> u64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }");
+    let kept =
+        shapes("pub fn fib(n: u64) -> u64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }");
     let reparsed = shapes(
         "use self::fib as again;
         pub fn fib(n: u64) -> u64 { if n < 2 { n } else { again(n - 1) + again(n - 2) } }",
