@@ -306,7 +306,7 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
             block
                 .stmts
                 .iter()
-                .map(|stmt| tokens_text(stmt))
+                .map(tokens_text)
                 .collect::<Vec<_>>()
         })
     };
