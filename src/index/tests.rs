@@ -303,11 +303,7 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
     let statements = |path: &str| {
         let function = index.function(fn_id(&index, path));
         index.with_block(function, |block| {
-            block
-                .stmts
-                .iter()
-                .map(tokens_text)
-                .collect::<Vec<_>>()
+            block.stmts.iter().map(tokens_text).collect::<Vec<_>>()
         })
     };
     assert_eq!(
