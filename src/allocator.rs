@@ -44,17 +44,18 @@ pub fn configure() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::c_long;
 
     /// The options [`configure`] sets, with their environment variables
     /// and two values each.
-    const OPTIONS: [(libmimalloc_sys::mi_option_t, &str, [i64; 2]); 2] = [
+    const OPTIONS: [(libmimalloc_sys::mi_option_t, &str, [c_long; 2]); 2] = [
         (PURGE_DECOMMITS, "MIMALLOC_PURGE_DECOMMITS", [0, 1]),
         (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", [-1, 10]),
     ];
 
-    fn option(index: libmimalloc_sys::mi_option_t) -> i64 {
+    fn option(index: libmimalloc_sys::mi_option_t) -> c_long {
         // SAFETY: reads an option; any option index is valid to read.
-        i64::from(unsafe { libmimalloc_sys::mi_option_get(index) })
+        unsafe { libmimalloc_sys::mi_option_get(index) }
     }
 
     /// Each option must follow its environment variable, which mimalloc
@@ -64,7 +65,7 @@ mod tests {
     #[ignore = "run by the_option_indexes_are_those_of_their_variables"]
     fn reads_the_options_their_environment_variables_set() {
         for (index, variable, _) in OPTIONS {
-            let set: i64 = std::env::var(variable).unwrap().parse().unwrap();
+            let set: c_long = std::env::var(variable).unwrap().parse().unwrap();
             assert_eq!(option(index), set, "{variable}");
         }
     }
