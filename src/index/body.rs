@@ -1,5 +1,6 @@
 //! Function bodies: nested items, local variables, call sites and uses of
-//! statics.
+//! statics, resolved from the summaries `summary.rs` made of each body when
+//! its file was parsed.
 //!
 //! Calls are resolved with the function's [`Scope`], after local variables
 //! (which shadow every other name). Method calls are resolved when the
