@@ -248,8 +248,9 @@ pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) ->
 }
 
 /// Empties the items the index never reads (constants, `extern` blocks,
-/// macros other than those that declare statics or cached functions), the
-/// initial values of statics and doc comments. Generated code
+/// macros other than those that declare statics or cached functions, impls
+/// without methods, associated items other than methods), the initial
+/// values of statics, the types of aliases and doc comments. Generated code
 /// (`windows-sys`) is mostly such items, documented code has a doc line
 /// for every few lines of code.
 fn prune(items: &mut [syn::Item]) {
@@ -282,12 +283,18 @@ fn prune(items: &mut [syn::Item]) {
                 for impl_item in &mut i.items {
                     match impl_item {
                         syn::ImplItem::Fn(f) => drop_docs(&mut f.attrs),
-                        syn::ImplItem::Const(_) | syn::ImplItem::Macro(_) => {
-                            *impl_item = syn::ImplItem::Verbatim(empty());
-                        }
-                        _ => {}
+                        _ => *impl_item = syn::ImplItem::Verbatim(empty()),
                     }
                 }
+                // The index reads an impl for its methods only (`impl Copy
+                // for T {}` is one of two impls of every `windows-sys` type).
+                i.items
+                    .iter()
+                    .any(|impl_item| matches!(impl_item, syn::ImplItem::Fn(_)))
+            }
+            syn::Item::Type(t) => {
+                drop_docs(&mut t.attrs);
+                *t.ty = syn::Type::Verbatim(empty());
                 true
             }
             syn::Item::Trait(t) => {
@@ -295,10 +302,7 @@ fn prune(items: &mut [syn::Item]) {
                 for trait_item in &mut t.items {
                     match trait_item {
                         syn::TraitItem::Fn(f) => drop_docs(&mut f.attrs),
-                        syn::TraitItem::Const(_) | syn::TraitItem::Macro(_) => {
-                            *trait_item = syn::TraitItem::Verbatim(empty());
-                        }
-                        _ => {}
+                        _ => *trait_item = syn::TraitItem::Verbatim(empty()),
                     }
                 }
                 true

@@ -334,7 +334,9 @@ fn items_the_index_does_not_read_are_emptied() {
         macro_rules! m { () => {} }
         thread_local! { static T: u8 = 0; }
         pub static S: u32 = 1 + 2;
-        impl Foo { const C: u8 = 1; fn f(&self) {} }",
+        impl Foo { const C: u8 = 1; type T = u8; fn f(&self) {} }
+        impl Copy for Foo {}
+        pub type Alias = Vec<u8>;",
     )]);
     let kinds: Vec<String> = files[0]
         .ast
@@ -345,6 +347,7 @@ fn items_the_index_does_not_read_are_emptied() {
             syn::Item::Static(s) => format!("static {}", tokens_text(&*s.expr)),
             syn::Item::Impl(i) => format!("impl of {} items", i.items.len()),
             syn::Item::Macro(m) => format!("macro {}", tokens_text(&m.mac.path)),
+            syn::Item::Type(t) => format!("alias of `{}`", tokens_text(&*t.ty)),
             _ => "other".to_string(),
         })
         .collect();
@@ -356,13 +359,17 @@ fn items_the_index_does_not_read_are_emptied() {
             "emptied true",
             "macro thread_local",
             "static ",
-            "impl of 2 items",
+            "impl of 3 items",
+            "emptied true",
+            "alias of ``",
         ]
     );
     let syn::Item::Impl(imp) = &files[0].ast.items[5] else {
         panic!("item 5 is the impl");
     };
-    assert!(matches!(&imp.items[0], syn::ImplItem::Verbatim(t) if t.is_empty()));
+    for associated in &imp.items[..2] {
+        assert!(matches!(associated, syn::ImplItem::Verbatim(t) if t.is_empty()));
+    }
     // What the index reads is still there.
     let index = Index::build(&files, &lib_target());
     assert_eq!(
