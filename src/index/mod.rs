@@ -19,6 +19,7 @@
 mod body;
 pub mod macro_fns;
 mod modules;
+mod prune;
 mod scope;
 pub(crate) mod spans;
 pub(crate) mod summary;
@@ -61,18 +62,18 @@ impl ParsedFile {
         }
     }
 
-    /// Keeps of the tree only what the index reads: every function body is
-    /// summarised and most lose their statements, and items the index
-    /// never looks at are emptied (`summary.rs` says which). Done right
-    /// after parsing, once everything that reads the whole tree (the
-    /// suppressions' coverage) has read it, while the tree is in cache:
-    /// holding whole trees until the unit is indexed cost a fifth of the
-    /// parse again.
+    /// Keeps of the tree only what the index reads: items it never looks
+    /// at are emptied (`prune.rs`), every function body is summarised and
+    /// most lose their statements (`summary.rs`). Done right after parsing,
+    /// once everything that reads the whole tree (the suppressions'
+    /// coverage) has read it, so that the unit's peak memory follows what
+    /// the index keeps rather than whole trees.
     pub fn prepare_for_index(&mut self) {
         let spans = summary::FileSpans {
             source: &self.source,
             offset: self.offset,
         };
+        prune::prune_file(&mut self.ast);
         let mut bodies = summary::summarize_and_strip(&mut self.ast, spans);
         for macro_fn in &self.macro_fns {
             let item = &macro_fn.item;

@@ -10,16 +10,16 @@
 //! resolves them once the index exists, in the same order and with the
 //! same rules as a walk of the tree would.
 //!
-//! The few functions whose statements are needed later (the recursion walk
-//! of functions on call-graph cycles) get them back by re-parsing their
-//! file: [`super::Index::with_block`].
+//! The recursion walk needs the statements of the functions on call-graph
+//! cycles. Bodies that may be on one, judged by the names they call within
+//! their file, keep their statements; any other body the walk asks for is
+//! found in a re-parse of its file ([`super::Index::with_block`]).
 
 use std::collections::{HashMap, HashSet};
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use super::macro_fns::CACHED_MACROS;
 use super::modules::statics_in_macro;
 use super::scope::flatten_use_tree;
 use super::{body::macro_args, spans, tokens_text, StaticKind};
@@ -228,8 +228,6 @@ pub(crate) type Bodies = HashMap<usize, BodySummary>;
 /// (by name, see [`on_name_cycles`]). The others are held for the
 /// recursion walk, which would otherwise parse the file again.
 pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) -> Bodies {
-    drop_docs(&mut file.attrs);
-    prune(&mut file.items);
     let mut blocks = Vec::new();
     item_bodies(&mut file.items, &mut blocks);
     let mut summaries: Vec<BodySummary> = blocks
@@ -245,114 +243,6 @@ pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) ->
         bodies.insert(summary.span.start, summary);
     }
     bodies
-}
-
-/// Empties the items the index never reads (constants, `extern` blocks,
-/// macros other than those that declare statics or cached functions, impls
-/// without methods, associated items other than methods), the initial
-/// values of statics, the types of aliases and doc comments. Generated code
-/// (`windows-sys`) is mostly such items, documented code has a doc line
-/// for every few lines of code.
-fn prune(items: &mut [syn::Item]) {
-    let empty = proc_macro2::TokenStream::new;
-    for item in items {
-        let keep = match item {
-            syn::Item::Const(_) | syn::Item::ForeignMod(_) => false,
-            syn::Item::Macro(m) => {
-                drop_docs(&mut m.attrs);
-                declares_items(&m.mac)
-            }
-            syn::Item::Static(s) => {
-                drop_docs(&mut s.attrs);
-                *s.expr = syn::Expr::Verbatim(empty());
-                true
-            }
-            syn::Item::Fn(f) => {
-                drop_docs(&mut f.attrs);
-                true
-            }
-            syn::Item::Mod(m) => {
-                drop_docs(&mut m.attrs);
-                if let Some((_, items)) = &mut m.content {
-                    prune(items);
-                }
-                true
-            }
-            syn::Item::Impl(i) => {
-                drop_docs(&mut i.attrs);
-                for impl_item in &mut i.items {
-                    match impl_item {
-                        syn::ImplItem::Fn(f) => drop_docs(&mut f.attrs),
-                        _ => *impl_item = syn::ImplItem::Verbatim(empty()),
-                    }
-                }
-                // The index reads an impl for its methods only (`impl Copy
-                // for T {}` is one of two impls of every `windows-sys` type).
-                i.items
-                    .iter()
-                    .any(|impl_item| matches!(impl_item, syn::ImplItem::Fn(_)))
-            }
-            syn::Item::Type(t) => {
-                drop_docs(&mut t.attrs);
-                *t.ty = syn::Type::Verbatim(empty());
-                true
-            }
-            syn::Item::Trait(t) => {
-                drop_docs(&mut t.attrs);
-                for trait_item in &mut t.items {
-                    match trait_item {
-                        syn::TraitItem::Fn(f) => drop_docs(&mut f.attrs),
-                        _ => *trait_item = syn::TraitItem::Verbatim(empty()),
-                    }
-                }
-                true
-            }
-            syn::Item::Struct(s) => {
-                drop_docs(&mut s.attrs);
-                s.fields.iter_mut().for_each(|f| drop_docs(&mut f.attrs));
-                true
-            }
-            syn::Item::Enum(e) => {
-                drop_docs(&mut e.attrs);
-                for variant in &mut e.variants {
-                    drop_docs(&mut variant.attrs);
-                    variant
-                        .fields
-                        .iter_mut()
-                        .for_each(|f| drop_docs(&mut f.attrs));
-                }
-                true
-            }
-            _ => true,
-        };
-        if !keep {
-            *item = syn::Item::Verbatim(empty());
-        }
-    }
-}
-
-/// Drops doc comments, which nothing after the suppressions' coverage
-/// reads, except the first outer attribute: an item's span starts there.
-fn drop_docs(attrs: &mut Vec<syn::Attribute>) {
-    let first_outer = attrs
-        .iter()
-        .position(|attr| matches!(attr.style, syn::AttrStyle::Outer));
-    let mut position = 0;
-    attrs.retain(|attr| {
-        let keep = Some(position) == first_outer || !attr.path().is_ident("doc");
-        position += 1;
-        keep
-    });
-}
-
-/// Whether the index reads an item macro: `thread_local!` and
-/// `lazy_static!` declare statics, `cached!` and its kin functions.
-fn declares_items(mac: &syn::Macro) -> bool {
-    mac.path.segments.last().is_some_and(|last| {
-        last.ident == "thread_local"
-            || last.ident == "lazy_static"
-            || CACHED_MACROS.iter().any(|name| last.ident == name)
-    })
 }
 
 /// The bodies of the functions and methods among `items`.
