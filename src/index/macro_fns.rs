@@ -58,8 +58,11 @@ fn collect(items: &[syn::Item], found: &mut Vec<MacroFn>) {
 /// The macro's name if `mac` is one of [`CACHED_MACROS`] (by its last
 /// segment: they are used through `#[macro_use]` or by path).
 pub fn cached_macro_name(mac: &syn::Macro) -> Option<String> {
-    let last = mac.path.segments.last()?.ident.to_string();
-    CACHED_MACROS.contains(&last.as_str()).then_some(last)
+    let last = &mac.path.segments.last()?.ident;
+    CACHED_MACROS
+        .iter()
+        .find(|name| last == *name)
+        .map(|name| name.to_string())
 }
 
 fn parse_macro(mac: &syn::Macro) -> Option<MacroFn> {

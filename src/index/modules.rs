@@ -408,21 +408,9 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     index.modules[m].types.insert(t.ident.to_string(), ());
                 }
                 syn::Item::Static(s) => {
-                    let kind = if matches!(s.mutability, syn::StaticMutability::Mut(_)) {
-                        StaticKind::StaticMut
-                    } else {
-                        StaticKind::Static
-                    };
                     let span = item_span(index, m, item);
-                    push_static(
-                        index,
-                        module_id,
-                        None,
-                        s.ident.to_string(),
-                        kind,
-                        tokens_text(&s.ty),
-                        span,
-                    );
+                    let (name, kind, ty) = static_item(s);
+                    push_static(index, module_id, None, name, kind, ty, span);
                 }
                 syn::Item::Macro(item_macro) => {
                     // Most item macros declare neither statics nor
@@ -645,14 +633,34 @@ pub(super) fn push_static(
     id
 }
 
+/// The name, kind and type text of a `static` item.
+pub(super) fn static_item(s: &syn::ItemStatic) -> (String, StaticKind, String) {
+    let kind = if matches!(s.mutability, syn::StaticMutability::Mut(_)) {
+        StaticKind::StaticMut
+    } else {
+        StaticKind::Static
+    };
+    (s.ident.to_string(), kind, tokens_text(&s.ty))
+}
+
+/// The kind of the statics a macro declares, for `thread_local!` and
+/// `lazy_static!` (by the path's last segment).
+pub(super) fn static_macro_kind(mac: &syn::Macro) -> Option<StaticKind> {
+    let last = &mac.path.segments.last()?.ident;
+    if last == "thread_local" {
+        Some(StaticKind::ThreadLocal)
+    } else if last == "lazy_static" {
+        Some(StaticKind::LazyStatic)
+    } else {
+        None
+    }
+}
+
 /// The statics a `thread_local!` or `lazy_static!` invocation declares:
 /// `static [ref] NAME: TYPE = ...;`, found by scanning its tokens.
 pub(super) fn statics_in_macro(mac: &syn::Macro) -> Vec<(String, StaticKind, String)> {
-    let last = mac.path.segments.last().map(|s| s.ident.to_string());
-    let kind = match last.as_deref() {
-        Some("thread_local") => StaticKind::ThreadLocal,
-        Some("lazy_static") => StaticKind::LazyStatic,
-        _ => return Vec::new(),
+    let Some(kind) = static_macro_kind(mac) else {
+        return Vec::new();
     };
     let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
     let mut out = Vec::new();

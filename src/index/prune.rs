@@ -10,7 +10,8 @@
 //! definitions, statics' names and types, aliases' names, and the item
 //! macros that declare statics or cached functions.
 
-use super::macro_fns::CACHED_MACROS;
+use super::macro_fns::cached_macro_name;
+use super::modules::static_macro_kind;
 
 /// Drops, in place, what the index never reads from `file`.
 pub(crate) fn prune_file(file: &mut syn::File) {
@@ -119,9 +120,5 @@ fn drop_docs(attrs: &mut Vec<syn::Attribute>) {
 /// Whether the index reads an item macro: `thread_local!` and
 /// `lazy_static!` declare statics, `cached!` and its kin functions.
 fn declares_items(mac: &syn::Macro) -> bool {
-    mac.path.segments.last().is_some_and(|last| {
-        last.ident == "thread_local"
-            || last.ident == "lazy_static"
-            || CACHED_MACROS.iter().any(|name| last.ident == name)
-    })
+    static_macro_kind(mac).is_some() || cached_macro_name(mac).is_some()
 }

@@ -114,11 +114,7 @@ impl<'i, 'a> Scope<'i, 'a> {
     /// unit, an external item, or unknown. Local variables are the caller's
     /// business (they shadow everything here).
     pub fn resolve_path(&self, path: &syn::Path) -> Target {
-        let segments = segments(path);
-        if path.leading_colon.is_some() {
-            return Target::External(segments.join("::"));
-        }
-        self.resolve_segments(&segments)
+        self.resolve_written(&WrittenPath::of(path))
     }
 
     /// [`Scope::resolve_path`] for a path kept as written.
@@ -224,19 +220,7 @@ impl<'i, 'a> Scope<'i, 'a> {
     /// The full path of a type, looking through references and parentheses.
     /// `None` for types that are not paths (tuples, slices, `impl Trait`, …).
     pub fn resolve_type(&self, ty: &syn::Type) -> Option<Vec<String>> {
-        match ty {
-            syn::Type::Reference(r) => self.resolve_type(&r.elem),
-            syn::Type::Paren(p) => self.resolve_type(&p.elem),
-            syn::Type::Group(g) => self.resolve_type(&g.elem),
-            syn::Type::Path(type_path) if type_path.qself.is_none() => {
-                let segments = segments(&type_path.path);
-                if type_path.path.leading_colon.is_some() {
-                    return Some(segments);
-                }
-                self.absolute(&segments)
-            }
-            _ => None,
-        }
+        self.resolve_type_path(&WrittenPath::of_type(ty)?)
     }
 
     /// [`Scope::resolve_type`] for the path of a type, kept as written.
@@ -260,10 +244,7 @@ impl<'i, 'a> Scope<'i, 'a> {
     /// The full path of a macro: `println` → `std::println`,
     /// `info` after `use log::info;` → `log::info`.
     pub fn resolve_macro(&self, path: &syn::Path) -> Option<String> {
-        self.resolve_macro_written(&WrittenPath {
-            global: path.leading_colon.is_some(),
-            segments: segments(path),
-        })
+        self.resolve_macro_written(&WrittenPath::of(path))
     }
 
     /// [`Scope::resolve_macro`] for a path kept as written.

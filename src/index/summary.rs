@@ -20,9 +20,9 @@ use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use super::modules::statics_in_macro;
+use super::modules::{static_item, statics_in_macro};
 use super::scope::flatten_use_tree;
-use super::{body::macro_args, spans, tokens_text, StaticKind};
+use super::{body::macro_args, spans, StaticKind};
 use crate::graph::Components;
 use crate::source::{SourceFile, Span};
 
@@ -69,10 +69,25 @@ pub(crate) struct WrittenPath {
 }
 
 impl WrittenPath {
-    fn of(path: &syn::Path) -> WrittenPath {
+    pub fn of(path: &syn::Path) -> WrittenPath {
         WrittenPath {
             global: path.leading_colon.is_some(),
             segments: super::scope::segments(path),
+        }
+    }
+
+    /// The path of a type, looking through references and parentheses;
+    /// `None` for types that are not paths (tuples, slices, `impl Trait`,
+    /// ...).
+    pub fn of_type(ty: &syn::Type) -> Option<WrittenPath> {
+        match ty {
+            syn::Type::Reference(r) => WrittenPath::of_type(&r.elem),
+            syn::Type::Paren(p) => WrittenPath::of_type(&p.elem),
+            syn::Type::Group(g) => WrittenPath::of_type(&g.elem),
+            syn::Type::Path(type_path) if type_path.qself.is_none() => {
+                Some(WrittenPath::of(&type_path.path))
+            }
+            _ => None,
         }
     }
 
@@ -437,14 +452,9 @@ fn nested_items(block: &syn::Block, spans: FileSpans<'_>) -> Vec<NestedItem> {
                 nested.push(NestedItem::Use(imports));
             }
             syn::Item::Static(s) => {
-                let kind = if matches!(s.mutability, syn::StaticMutability::Mut(_)) {
-                    StaticKind::StaticMut
-                } else {
-                    StaticKind::Static
-                };
                 nested.push(NestedItem::Statics {
                     span: span(),
-                    statics: vec![(s.ident.to_string(), kind, tokens_text(&s.ty))],
+                    statics: vec![static_item(s)],
                 });
             }
             syn::Item::Macro(item_macro) => {
@@ -475,7 +485,7 @@ fn locals(sig: &syn::Signature, block: &syn::Block) -> Vec<(String, LocalType)> 
             if let syn::Pat::Ident(ident) = &*pat_type.pat {
                 locals.names.push((
                     ident.ident.to_string(),
-                    LocalType::Annotated(type_path(&pat_type.ty)),
+                    LocalType::Annotated(WrittenPath::of_type(&pat_type.ty)),
                 ));
             } else {
                 locals.visit_pat(&pat_type.pat);
@@ -484,20 +494,6 @@ fn locals(sig: &syn::Signature, block: &syn::Block) -> Vec<(String, LocalType)> 
     }
     locals.visit_block(block);
     locals.names
-}
-
-/// The path of a type, looking through references and parentheses; `None`
-/// for types that are not paths (tuples, slices, `impl Trait`, ...).
-fn type_path(ty: &syn::Type) -> Option<WrittenPath> {
-    match ty {
-        syn::Type::Reference(r) => type_path(&r.elem),
-        syn::Type::Paren(p) => type_path(&p.elem),
-        syn::Type::Group(g) => type_path(&g.elem),
-        syn::Type::Path(type_path) if type_path.qself.is_none() => {
-            Some(WrittenPath::of(&type_path.path))
-        }
-        _ => None,
-    }
 }
 
 struct Locals {
@@ -512,7 +508,7 @@ impl<'ast> Visit<'ast> for Locals {
             syn::Pat::Type(pat_type) => match &*pat_type.pat {
                 syn::Pat::Ident(ident) => Some((
                     ident.ident.to_string(),
-                    LocalType::Annotated(type_path(&pat_type.ty)),
+                    LocalType::Annotated(WrittenPath::of_type(&pat_type.ty)),
                 )),
                 _ => None,
             },

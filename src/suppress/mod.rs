@@ -90,17 +90,10 @@ pub fn apply<'s>(
         return findings;
     }
     let texts: HashMap<FileId, &SourceFile> = sources.into_iter().map(|s| (s.id, s)).collect();
-    let mut files: HashMap<FileId, (&SourceFile, Vec<Entry>)> = HashMap::new();
-    let mut unparsed = std::collections::HashSet::new();
-    for scan in scanned {
-        let Some(&source) = texts.get(&scan.file) else {
-            continue;
-        };
-        if !scan.parsed {
-            unparsed.insert(scan.file);
-        }
-        files.insert(scan.file, (source, scan.entries));
-    }
+    let mut files: HashMap<FileId, (&SourceFile, FileSuppressions)> = scanned
+        .into_iter()
+        .filter_map(|scan| Some((scan.file, (*texts.get(&scan.file)?, scan))))
+        .collect();
 
     let mut kept: Vec<Finding> = findings
         .into_iter()
@@ -110,11 +103,11 @@ pub fn apply<'s>(
         return kept;
     }
     let mut reports = Vec::new();
-    for (source, entries) in files.values() {
-        if unparsed.contains(&source.id) {
+    for (source, scan) in files.values() {
+        if !scan.parsed {
             continue;
         }
-        for entry in entries {
+        for entry in &scan.entries {
             unused_findings(source, entry, settings, &mut reports);
         }
     }
@@ -171,15 +164,15 @@ fn scan(source: &SourceFile, ast: Option<coverage::Ast<'_>>) -> Vec<Entry> {
 /// Whether a suppression covers `finding`; marks the codes that do as used
 /// when `mark` is set.
 fn suppress(
-    files: &mut HashMap<FileId, (&SourceFile, Vec<Entry>)>,
+    files: &mut HashMap<FileId, (&SourceFile, FileSuppressions)>,
     finding: &Finding,
     mark: bool,
 ) -> bool {
-    let Some((_, entries)) = files.get_mut(&finding.primary.span.file) else {
+    let Some((_, scan)) = files.get_mut(&finding.primary.span.file) else {
         return false;
     };
     let mut suppressed = false;
-    for entry in entries {
+    for entry in &mut scan.entries {
         let Parsed::Directive(directive) = &entry.parsed else {
             continue;
         };

@@ -296,9 +296,6 @@ fn recursive_calls(
     function: &FnDef<'_>,
     cycles: &scc::Cycles,
 ) -> (Vec<RecursiveCall>, Option<usize>) {
-    if !function.has_body() {
-        return (Vec::new(), None);
-    }
     let targets: HashMap<(usize, usize), FnId> = function
         .calls
         .iter()
