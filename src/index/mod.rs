@@ -63,7 +63,7 @@ impl ParsedFile {
     }
 
     /// Keeps of the tree only what the index reads: items it never looks
-    /// at are emptied (`prune.rs`), every function body is summarised and
+    /// at are removed (`prune.rs`), every function body is summarised and
     /// most lose their statements (`summary.rs`). Done right after parsing,
     /// once everything that reads the whole tree (the suppressions'
     /// coverage) has read it, so that the unit's peak memory follows what
@@ -302,8 +302,9 @@ pub struct Index<'a> {
     /// Names looked up through a module's glob imports, by module and glob
     /// depth, once the modules' names are all known (`scope::lookup_in_module`).
     pub(crate) lookups: RefCell<HashMap<(ModuleId, usize), Lookups>>,
-    /// Files parsed again for the statements of their bodies
-    /// ([`Index::with_block`]), by index into `files`.
+    /// Files parsed again for the statements of their bodies or the fields
+    /// of their types ([`Index::with_block`], [`Index::with_type_fields`]),
+    /// by index into `files`.
     reparsed: RefCell<HashMap<usize, Option<syn::File>>>,
 }
 
@@ -379,14 +380,40 @@ impl<'a> Index<'a> {
             return function.block.map(walk);
         }
         let file = self.file_of(function);
+        self.with_reparsed(function.file, |tree| {
+            summary::find_block(tree, file.spans(), body.span.start).map(walk)
+        })?
+    }
+
+    /// Calls `read` with a struct, enum or union of `module` (one of its
+    /// `items`) as written, fields included: the tree holds none (see
+    /// `prune.rs`), and only the few types that recursive functions take
+    /// are ever looked into. `None` for any other item.
+    pub fn with_type_fields<R>(
+        &self,
+        module: &Module<'a>,
+        item: &syn::Item,
+        read: impl FnOnce(&syn::Item) -> R,
+    ) -> Option<R> {
+        let ident = prune::type_ident(item)?;
+        let file = &self.files[module.file];
+        let at = file.span(ident.span()).start;
+        self.with_reparsed(module.file, |tree| {
+            prune::find_type(&tree.items, &|found| file.span(found.span()).start == at).map(read)
+        })?
+    }
+
+    /// Calls `read` with the whole tree of the unit's file `file`, parsed
+    /// again (once per file) from the text parsed before, so to the same
+    /// tree; `None` if it does not parse.
+    fn with_reparsed<R>(&self, file: usize, read: impl FnOnce(&syn::File) -> R) -> Option<R> {
+        let parsed = &self.files[file];
         let mut reparsed = self.reparsed.borrow_mut();
-        // The text parsed before, so it parses again, to the same tree.
         let tree = reparsed
-            .entry(function.file)
-            .or_insert_with(|| syn::parse_str(&file.source.text[file.offset..]).ok())
+            .entry(file)
+            .or_insert_with(|| syn::parse_str(&parsed.source.text[parsed.offset..]).ok())
             .as_ref()?;
-        let block = summary::find_block(tree, file.spans(), body.span.start)?;
-        Some(walk(block))
+        Some(read(tree))
     }
 
     /// The parsed file a function is in.

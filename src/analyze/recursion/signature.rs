@@ -109,19 +109,24 @@ impl<'i, 'a> TypeDefs<'i, 'a> {
         let mut facts = TypeFacts::new(&no_callbacks);
         let mut found = false;
         for item in module.items {
-            match item {
-                syn::Item::Struct(s) if s.ident == name => {
-                    found = true;
-                    facts.visit_fields(&s.fields);
-                }
-                syn::Item::Enum(e) if e.ident == name => {
-                    found = true;
+            let named = match item {
+                syn::Item::Struct(s) => s.ident == name,
+                syn::Item::Enum(e) => e.ident == name,
+                _ => false,
+            };
+            if !named {
+                continue;
+            }
+            found = true;
+            index.with_type_fields(module, item, |written| match written {
+                syn::Item::Struct(s) => facts.visit_fields(&s.fields),
+                syn::Item::Enum(e) => {
                     for variant in &e.variants {
                         facts.visit_fields(&variant.fields);
                     }
                 }
                 _ => {}
-            }
+            });
         }
         found.then_some((facts.interior_mutability, facts.callback))
     }

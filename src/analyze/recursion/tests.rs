@@ -307,6 +307,50 @@ fn state_behind_shared_references() {
     assert!(matches!(verdicts[2], ("fib", Verdict::Overlapping(_))));
 }
 
+/// Fields are dropped from the tree after parsing and read from a re-parse
+/// (`Index::with_type_fields`), here for types of the crate root, of an
+/// inline module and of an enum's variants.
+#[test]
+fn state_in_the_fields_of_parameter_types() {
+    let found = analyze(
+        "use std::cell::Cell;
+        pub struct Counter { base: Cell<u64> }
+        impl Counter {
+            pub fn fib(&self, n: u64) -> u64 {
+                if n < 2 { self.base.get() } else { self.fib(n - 1) + self.fib(n - 2) }
+            }
+        }
+        pub mod ops {
+            pub struct Op { pub f: Box<dyn Fn(u64) -> u64> }
+            pub fn run(op: &Op, n: u64) -> u64 {
+                if n < 2 { (op.f)(n) } else { run(op, n - 1) + run(op, n - 2) }
+            }
+        }
+        pub enum Source { Fixed(u64), Shared(std::rc::Rc<Cell<u64>>) }
+        pub fn from(s: &Source, n: u64) -> u64 {
+            if n < 2 { 1 } else { from(s, n - 1) + from(s, n - 2) }
+        }
+        pub struct Plain { base: u64 }
+        pub fn plain(p: &Plain, n: u64) -> u64 {
+            if n < 2 { p.base } else { plain(p, n - 1) + plain(p, n - 2) }
+        }",
+    );
+    let verdict = |name: &str| &find(&found, name).verdict;
+    assert!(matches!(
+        verdict("fib"),
+        Verdict::Excluded(Exclusion::InteriorMutability(p)) if p == "self"
+    ));
+    assert!(matches!(
+        verdict("run"),
+        Verdict::Excluded(Exclusion::Callback(p)) if p == "op"
+    ));
+    assert!(matches!(
+        verdict("from"),
+        Verdict::Excluded(Exclusion::InteriorMutability(p)) if p == "s"
+    ));
+    assert!(matches!(verdict("plain"), Verdict::Overlapping(_)));
+}
+
 #[test]
 fn cycles_of_the_call_graph() {
     let found = analyze(
