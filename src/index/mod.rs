@@ -302,9 +302,8 @@ pub struct Index<'a> {
     /// Names looked up through a module's glob imports, by module and glob
     /// depth, once the modules' names are all known (`scope::lookup_in_module`).
     pub(crate) lookups: RefCell<HashMap<(ModuleId, usize), Lookups>>,
-    /// Files parsed again for the statements of their bodies or the fields
-    /// of their types ([`Index::with_block`], [`Index::with_type_fields`]),
-    /// by index into `files`.
+    /// Files parsed again for the statements of their bodies
+    /// ([`Index::with_block`]), by index into `files`.
     reparsed: RefCell<HashMap<usize, Option<syn::File>>>,
 }
 
@@ -385,22 +384,12 @@ impl<'a> Index<'a> {
         })?
     }
 
-    /// Calls `read` with a struct, enum or union of `module` (one of its
-    /// `items`) as written, fields included: the tree holds none (see
-    /// `prune.rs`), and only the few types that recursive functions take
-    /// are ever looked into. `None` for any other item.
-    pub fn with_type_fields<R>(
-        &self,
-        module: &Module<'a>,
-        item: &syn::Item,
-        read: impl FnOnce(&syn::Item) -> R,
-    ) -> Option<R> {
-        let ident = prune::type_ident(item)?;
-        let file = &self.files[module.file];
-        let at = file.span(ident.span()).start;
-        self.with_reparsed(module.file, |tree| {
-            prune::find_type(&tree.items, &|found| file.span(found.span()).start == at).map(read)
-        })?
+    /// The fields of a struct or union of `module` (one of its `items`), or
+    /// of each variant of an enum, as written: the tree holds none (see
+    /// `prune.rs`), and only the few types recursive functions take are
+    /// ever looked into. `None` for any other item.
+    pub fn type_fields(&self, module: &Module<'a>, item: &syn::Item) -> Option<Vec<syn::Fields>> {
+        prune::written_fields(item, &self.files[module.file])
     }
 
     /// Calls `read` with the whole tree of the unit's file `file`, parsed

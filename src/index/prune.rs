@@ -6,13 +6,16 @@
 //!
 //! What stays is what `modules.rs`, `body.rs` and the analyses read: module
 //! declarations, `use` items, functions and methods (signatures and
-//! attributes), impls and traits with methods, the names of structs, enums
-//! and unions (their fields are read from a re-parse, for the few types
+//! attributes), impls and traits with methods, structs, enums and
+//! unions without their fields (read again from the text for the few types
 //! recursive functions take), statics' names and types, aliases' names,
 //! and the item macros that declare statics or cached functions.
 
+use syn::punctuated::Punctuated;
+
 use super::macro_fns::cached_macro_name;
 use super::modules::static_macro_kind;
+use super::ParsedFile;
 
 /// Drops, in place, what the index never reads from `file`.
 pub(crate) fn prune_file(file: &mut syn::File) {
@@ -83,20 +86,24 @@ fn prune(items: &mut Vec<syn::Item>) {
             true
         }
         // Only the types recursive functions take are looked into, from
-        // a re-parse (`Index::with_type_fields`).
+        // a parse of the text between their kept braces (`written_fields`).
         syn::Item::Struct(s) => {
             drop_docs(&mut s.attrs);
-            s.fields = syn::Fields::Unit;
+            match &mut s.fields {
+                syn::Fields::Named(fields) => fields.named = Punctuated::new(),
+                syn::Fields::Unnamed(fields) => fields.unnamed = Punctuated::new(),
+                syn::Fields::Unit => {}
+            }
             true
         }
         syn::Item::Enum(e) => {
             drop_docs(&mut e.attrs);
-            e.variants = syn::punctuated::Punctuated::new();
+            e.variants = Punctuated::new();
             true
         }
         syn::Item::Union(u) => {
             drop_docs(&mut u.attrs);
-            u.fields.named = syn::punctuated::Punctuated::new();
+            u.fields.named = Punctuated::new();
             true
         }
         _ => true,
@@ -104,29 +111,40 @@ fn prune(items: &mut Vec<syn::Item>) {
     items.shrink_to_fit();
 }
 
-/// The name of a struct, enum or union.
-pub(super) fn type_ident(item: &syn::Item) -> Option<&syn::Ident> {
-    match item {
-        syn::Item::Struct(s) => Some(&s.ident),
-        syn::Item::Enum(e) => Some(&e.ident),
-        syn::Item::Union(u) => Some(&u.ident),
-        _ => None,
-    }
-}
-
-/// The struct, enum or union among `items` and the items of their inline
-/// modules whose name `is_it`, in a tree that was not pruned.
-pub(super) fn find_type<'t>(
-    items: &'t [syn::Item],
-    is_it: &impl Fn(&syn::Ident) -> bool,
-) -> Option<&'t syn::Item> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Mod(syn::ItemMod {
-            content: Some((_, items)),
-            ..
-        }) => find_type(items, is_it),
-        _ => type_ident(item).filter(|ident| is_it(ident)).map(|_| item),
-    })
+/// The fields of a struct or union, or of each variant of an enum, of
+/// `file` (pruned, so the tree holds none), parsed from the text between
+/// the braces or parentheses the tree kept; `None` for other items.
+pub(super) fn written_fields(item: &syn::Item, file: &ParsedFile) -> Option<Vec<syn::Fields>> {
+    let text = |delimiters: proc_macro2::extra::DelimSpan| {
+        let range = file.span(delimiters.join()).range();
+        &file.source.text[range]
+    };
+    let fields = match item {
+        syn::Item::Struct(s) => match &s.fields {
+            syn::Fields::Named(named) => {
+                syn::Fields::Named(syn::parse_str(text(named.brace_token.span)).ok()?)
+            }
+            syn::Fields::Unnamed(unnamed) => {
+                syn::Fields::Unnamed(syn::parse_str(text(unnamed.paren_token.span)).ok()?)
+            }
+            syn::Fields::Unit => syn::Fields::Unit,
+        },
+        syn::Item::Union(u) => {
+            syn::Fields::Named(syn::parse_str(text(u.fields.brace_token.span)).ok()?)
+        }
+        syn::Item::Enum(e) => {
+            let variants = |input: syn::parse::ParseStream| {
+                let inside;
+                syn::braced!(inside in input);
+                Punctuated::<syn::Variant, syn::Token![,]>::parse_terminated(&inside)
+            };
+            let variants =
+                syn::parse::Parser::parse_str(variants, text(e.brace_token.span)).ok()?;
+            return Some(variants.into_iter().map(|variant| variant.fields).collect());
+        }
+        _ => return None,
+    };
+    Some(vec![fields])
 }
 
 /// Drops doc comments, which nothing after the suppressions' coverage

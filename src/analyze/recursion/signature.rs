@@ -118,15 +118,9 @@ impl<'i, 'a> TypeDefs<'i, 'a> {
                 continue;
             }
             found = true;
-            index.with_type_fields(module, item, |written| match written {
-                syn::Item::Struct(s) => facts.visit_fields(&s.fields),
-                syn::Item::Enum(e) => {
-                    for variant in &e.variants {
-                        facts.visit_fields(&variant.fields);
-                    }
-                }
-                _ => {}
-            });
+            for fields in index.type_fields(module, item).unwrap_or_default() {
+                facts.visit_fields(&fields);
+            }
         }
         found.then_some((facts.interior_mutability, facts.callback))
     }
