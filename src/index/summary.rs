@@ -36,23 +36,19 @@ pub(crate) struct FileSpans<'s> {
 }
 
 impl FileSpans<'_> {
-    /// `span.byte_range()` the cheap way, for a file syn parsed whole that
-    /// is ASCII: from its line and column. proc-macro2 converts character
-    /// offsets to bytes through a map it grows on every call, which costs
-    /// more than everything else the index does with a span.
-    fn ascii_byte_range(&self, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
+    /// `span.byte_range()` the cheap way, for a file syn parsed whole:
+    /// from its line and column (see [`SourceFile::offset_of`]).
+    fn cheap_byte_range(&self, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
         if self.offset != 0 {
             return None;
         }
-        let lines = self.source.ascii_line_starts()?;
-        let byte =
-            |at: proc_macro2::LineColumn| Some(lines.get(at.line.checked_sub(1)?)? + at.column);
+        let byte = |at: proc_macro2::LineColumn| self.source.offset_of(at.line, at.column);
         Some(byte(span.start())?..byte(span.end())?)
     }
 
     pub fn span(&self, span: proc_macro2::Span) -> Span {
         let range = self
-            .ascii_byte_range(span)
+            .cheap_byte_range(span)
             .unwrap_or_else(|| span.byte_range());
         Span::new(
             self.source.id,
