@@ -375,97 +375,80 @@ pub(crate) fn summarize(
         _ => None,
     };
     let locals = locals(sig, block);
-    let mut events = Events {
+    let mut walk = Events {
         spans,
         locals: locals.iter().map(|(name, _)| name.as_str()).collect(),
         events: Vec::new(),
         closure_depth: 0,
         macro_depth: 0,
+        macro_statics: Vec::new(),
+        nested: Vec::new(),
     };
-    events.visit_block(block);
-    let events = events.events;
+    walk.visit_block(block);
+    let Events {
+        events,
+        mut macro_statics,
+        nested,
+        ..
+    } = walk;
+    macro_statics.extend(nested);
     BodySummary {
         span: spans.span(block.brace_token.span.join()),
         tail_start,
         locals,
         events,
-        nested: nested_items(block, spans),
+        nested: macro_statics,
         held: true,
     }
 }
 
-/// Items declared in a body: nested functions, `use`s and statics.
-fn nested_items(block: &syn::Block, spans: FileSpans<'_>) -> Vec<NestedItem> {
-    struct Items<'a> {
-        items: Vec<&'a syn::Item>,
-        /// `thread_local! { .. }` and `lazy_static! { .. }` in statement
-        /// position: syn keeps them as statements, not items.
-        macros: Vec<&'a syn::StmtMacro>,
+/// The statics a `thread_local! { .. }` or `lazy_static! { .. }` in
+/// statement position declares (syn keeps them as statements, not items).
+fn macro_statics(stmt_macro: &syn::StmtMacro, spans: FileSpans<'_>) -> Option<NestedItem> {
+    let statics = statics_in_macro(&stmt_macro.mac);
+    if statics.is_empty() {
+        return None;
     }
-    impl<'a> Visit<'a> for Items<'a> {
-        fn visit_item(&mut self, item: &'a syn::Item) {
-            // Items of nested functions belong to those functions.
-            self.items.push(item);
-        }
-        fn visit_stmt_macro(&mut self, mac: &'a syn::StmtMacro) {
-            self.macros.push(mac);
-        }
-    }
-    let mut found = Items {
-        items: Vec::new(),
-        macros: Vec::new(),
-    };
-    found.visit_block(block);
+    let span = spans
+        .span(stmt_macro.mac.path.span())
+        .to(spans.span(stmt_macro.mac.delimiter.span().close()));
+    Some(NestedItem::Statics { span, statics })
+}
 
-    let mut nested = Vec::new();
-    for stmt_macro in found.macros {
-        let statics = statics_in_macro(&stmt_macro.mac);
-        if statics.is_empty() {
-            continue;
+/// What the index reads of an item declared in a body: a function (its
+/// body summarised), a `use` or statics.
+fn nested_item(item: &syn::Item, spans: FileSpans<'_>) -> Option<NestedItem> {
+    let span = || spans.span(spans::item(item));
+    match item {
+        syn::Item::Fn(item_fn) => {
+            // Nested functions are few and small; the copy's statements
+            // are dropped with the others' unless they are needed.
+            let item = item_fn.clone();
+            let body = summarize(&item.sig, &item.block, spans);
+            Some(NestedItem::Fn(Box::new(NestedFn {
+                item,
+                span: span(),
+                body,
+            })))
         }
-        let span = spans
-            .span(stmt_macro.mac.path.span())
-            .to(spans.span(stmt_macro.mac.delimiter.span().close()));
-        nested.push(NestedItem::Statics { span, statics });
-    }
-    for item in found.items {
-        let span = || spans.span(spans::item(item));
-        match item {
-            syn::Item::Fn(item_fn) => {
-                // Nested functions are few and small; the copy's statements
-                // are dropped with the others' unless they are needed.
-                let item = (*item_fn).clone();
-                let body = summarize(&item.sig, &item.block, spans);
-                nested.push(NestedItem::Fn(Box::new(NestedFn {
-                    item,
-                    span: span(),
-                    body,
-                })));
-            }
-            syn::Item::Use(item_use) => {
-                let mut imports = Vec::new();
-                flatten_use_tree(&item_use.tree, &mut Vec::new(), &mut imports);
-                nested.push(NestedItem::Use(imports));
-            }
-            syn::Item::Static(s) => {
-                nested.push(NestedItem::Statics {
-                    span: span(),
-                    statics: vec![static_item(s)],
-                });
-            }
-            syn::Item::Macro(item_macro) => {
-                let statics = statics_in_macro(&item_macro.mac);
-                if !statics.is_empty() {
-                    nested.push(NestedItem::Statics {
-                        span: span(),
-                        statics,
-                    });
-                }
-            }
-            _ => {}
+        syn::Item::Use(item_use) => {
+            let mut imports = Vec::new();
+            flatten_use_tree(&item_use.tree, &mut Vec::new(), &mut imports);
+            Some(NestedItem::Use(imports))
         }
+        syn::Item::Static(s) => Some(NestedItem::Statics {
+            span: span(),
+            statics: vec![static_item(s)],
+        }),
+        syn::Item::Macro(item_macro) => {
+            let statics = statics_in_macro(&item_macro.mac);
+            (!statics.is_empty()).then(|| NestedItem::Statics {
+                span: span(),
+                statics,
+            })
+        }
+        _ => None,
     }
-    nested
 }
 
 /// Every name bound in the parameters or the body, in binding order, with
@@ -551,6 +534,11 @@ struct Events<'s> {
     closure_depth: usize,
     /// Macro calls around the arguments being visited.
     macro_depth: usize,
+    /// Statics declared by macros in statement position, and what the
+    /// items declared in the body are, in source order; both outside macro
+    /// arguments (which declare nothing the index sees).
+    macro_statics: Vec<NestedItem>,
+    nested: Vec<NestedItem>,
 }
 
 impl Events<'_> {
@@ -571,8 +559,20 @@ impl Events<'_> {
 }
 
 impl<'ast> Visit<'ast> for Events<'_> {
-    fn visit_item(&mut self, _: &'ast syn::Item) {
-        // Nested items are functions (or statics) of their own.
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        // Nested items are functions (or statics) of their own: their
+        // bodies are not this body's.
+        if self.macro_depth == 0 {
+            self.nested.extend(nested_item(item, self.spans));
+        }
+    }
+
+    fn visit_stmt_macro(&mut self, stmt_macro: &'ast syn::StmtMacro) {
+        if self.macro_depth == 0 {
+            self.macro_statics
+                .extend(macro_statics(stmt_macro, self.spans));
+        }
+        visit::visit_stmt_macro(self, stmt_macro);
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
