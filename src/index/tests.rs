@@ -336,7 +336,11 @@ fn items_the_index_does_not_read_are_removed() {
         pub static S: u32 = 1 + 2;
         impl Foo { const C: u8 = 1; type T = u8; fn f(&self) {} }
         impl Copy for Foo {}
-        pub type Alias = Vec<u8>;",
+        pub type Alias = Vec<u8>;
+        pub struct Named { /** doc */ a: u8, b: Vec<u8> }
+        pub struct Tuple(u8, pub String);
+        pub enum E { A, B(u8), C { c: u16 } }
+        pub union U { x: u32, y: f32 }",
     )]);
     let kinds: Vec<String> = files[0]
         .ast
@@ -347,6 +351,9 @@ fn items_the_index_does_not_read_are_removed() {
             syn::Item::Impl(i) => format!("impl of {} items", i.items.len()),
             syn::Item::Macro(m) => format!("macro {}", tokens_text(&m.mac.path)),
             syn::Item::Type(t) => format!("alias of `{}`", tokens_text(&*t.ty)),
+            syn::Item::Struct(s) => format!("struct of {} fields", s.fields.len()),
+            syn::Item::Enum(e) => format!("enum of {} variants", e.variants.len()),
+            syn::Item::Union(u) => format!("union of {} fields", u.fields.named.len()),
             _ => "other".to_string(),
         })
         .collect();
@@ -357,6 +364,10 @@ fn items_the_index_does_not_read_are_removed() {
             "static ",
             "impl of 1 items",
             "alias of ``",
+            "struct of 0 fields",
+            "struct of 0 fields",
+            "enum of 0 variants",
+            "union of 0 fields",
         ]
     );
     let syn::Item::Impl(imp) = &files[0].ast.items[2] else {
@@ -373,4 +384,27 @@ fn items_the_index_does_not_read_are_removed() {
             .collect::<Vec<_>>(),
         ["T", "S"]
     );
+    // Fields come back from the text, as written.
+    let root = index.module(index.crates[0].module);
+    let fields: Vec<String> = root.items[4..]
+        .iter()
+        .map(|item| {
+            let fields = index.type_fields(root, item).expect("a type");
+            fields
+                .iter()
+                .map(tokens_text)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "{#[doc=\"doc\"]a:u8,b:Vec<u8>}",
+            "(u8,pubString)",
+            " | (u8) | {c:u16}",
+            "{x:u32,y:f32}",
+        ]
+    );
+    assert_eq!(index.type_fields(root, &root.items[0]), None);
 }
