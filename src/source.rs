@@ -57,7 +57,7 @@ pub struct SourceFile {
     /// Computed on first use: most files of a run are never rendered.
     line_starts: std::sync::OnceLock<Vec<usize>>,
     /// See [`SourceFile::offset_of`].
-    newline_starts: std::sync::OnceLock<NewlineStarts>,
+    newline_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and 1-based column (in characters).
@@ -115,24 +115,24 @@ impl SourceFile {
     /// `None` past the end. proc-macro2's own `byte_range` maps characters
     /// to bytes through a table it grows on every call, which costs more
     /// than everything else the index does with a span; here it is one
-    /// addition for an ASCII text, a walk along the line for any other
-    /// (`None` far along a line, so that a text on one long line does not
-    /// cost the square of its length).
+    /// addition where the line is ASCII up to the column (most lines of
+    /// most files), a walk along the line otherwise (`None` far along a
+    /// line, so that a text on one long line does not cost the square of
+    /// its length).
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
-        let starts = self.newline_starts.get_or_init(|| NewlineStarts {
-            starts: std::iter::once(0)
+        let starts = self.newline_starts.get_or_init(|| {
+            std::iter::once(0)
                 .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-            ascii: self.text.is_ascii(),
+                .collect()
         });
-        let start = *starts.starts.get(line.checked_sub(1)?)?;
-        if starts.ascii {
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let rest = &self.text[start..];
+        if rest.as_bytes().get(..column).is_some_and(<[u8]>::is_ascii) {
             return Some(start + column);
         }
         if column > MAX_COLUMN_WALK {
             return None;
         }
-        let rest = &self.text[start..];
         match rest.char_indices().nth(column) {
             Some((at, _)) => Some(start + at),
             None => (rest.chars().count() == column).then_some(self.text.len()),
@@ -150,13 +150,6 @@ impl SourceFile {
 /// The furthest column [`SourceFile::offset_of`] walks to in a text that
 /// is not ASCII.
 const MAX_COLUMN_WALK: usize = 1_000;
-
-/// Where the lines of a text start, as proc-macro2 counts them.
-#[derive(Debug)]
-struct NewlineStarts {
-    starts: Vec<usize>,
-    ascii: bool,
-}
 
 /// Byte offsets where lines start. A line ends at `\n`, or at a `\r` that is
 /// not followed by `\n` (old Mac line endings), as rustc counts them.
