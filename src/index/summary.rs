@@ -382,22 +382,23 @@ pub(crate) fn summarize(
         closure_depth: 0,
         macro_depth: 0,
         macro_statics: Vec::new(),
-        nested: Vec::new(),
+        items: Vec::new(),
     };
     walk.visit_block(block);
     let Events {
         events,
-        mut macro_statics,
-        nested,
+        macro_statics,
+        items,
         ..
     } = walk;
-    macro_statics.extend(nested);
+    let mut nested = macro_statics;
+    nested.extend(items);
     BodySummary {
         span: spans.span(block.brace_token.span.join()),
         tail_start,
         locals,
         events,
-        nested: macro_statics,
+        nested,
         held: true,
     }
 }
@@ -538,7 +539,7 @@ struct Events<'s> {
     /// items declared in the body are, in source order; both outside macro
     /// arguments (which declare nothing the index sees).
     macro_statics: Vec<NestedItem>,
-    nested: Vec<NestedItem>,
+    items: Vec<NestedItem>,
 }
 
 impl Events<'_> {
@@ -563,7 +564,7 @@ impl<'ast> Visit<'ast> for Events<'_> {
         // Nested items are functions (or statics) of their own: their
         // bodies are not this body's.
         if self.macro_depth == 0 {
-            self.nested.extend(nested_item(item, self.spans));
+            self.items.extend(nested_item(item, self.spans));
         }
     }
 
