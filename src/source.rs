@@ -121,8 +121,10 @@ impl SourceFile {
     /// its length).
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
         let starts = self.newline_starts.get_or_init(|| {
+            // Every file the index reads is scanned here; `memchr` finds
+            // the line ends several at a time.
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
                 .collect()
         });
         let start = *starts.get(line.checked_sub(1)?)?;
