@@ -56,14 +56,10 @@ fn prune(items: &mut Vec<syn::Item>) {
         }
         syn::Item::Impl(i) => {
             drop_docs(&mut i.attrs);
-            i.items.retain_mut(|impl_item| match impl_item {
-                syn::ImplItem::Fn(f) => {
-                    drop_docs(&mut f.attrs);
-                    true
-                }
-                _ => false,
+            keep_methods(&mut i.items, |impl_item| match impl_item {
+                syn::ImplItem::Fn(f) => Some(&mut f.attrs),
+                _ => None,
             });
-            i.items.shrink_to_fit();
             // The index reads an impl for its methods only (`impl Copy
             // for T {}` is one of two impls of every `windows-sys` type).
             !i.items.is_empty()
@@ -75,14 +71,10 @@ fn prune(items: &mut Vec<syn::Item>) {
         }
         syn::Item::Trait(t) => {
             drop_docs(&mut t.attrs);
-            t.items.retain_mut(|trait_item| match trait_item {
-                syn::TraitItem::Fn(f) => {
-                    drop_docs(&mut f.attrs);
-                    true
-                }
-                _ => false,
+            keep_methods(&mut t.items, |trait_item| match trait_item {
+                syn::TraitItem::Fn(f) => Some(&mut f.attrs),
+                _ => None,
             });
-            t.items.shrink_to_fit();
             true
         }
         // Only the types recursive functions take are looked into, from
@@ -107,6 +99,23 @@ fn prune(items: &mut Vec<syn::Item>) {
             true
         }
         _ => true,
+    });
+    items.shrink_to_fit();
+}
+
+/// Keeps of an impl's or a trait's items only the methods, without their
+/// doc comments, in a list shrunk to them; `method_attrs` gives a method's
+/// attributes and `None` for any other item.
+fn keep_methods<T>(
+    items: &mut Vec<T>,
+    method_attrs: fn(&mut T) -> Option<&mut Vec<syn::Attribute>>,
+) {
+    items.retain_mut(|item| match method_attrs(item) {
+        Some(attrs) => {
+            drop_docs(attrs);
+            true
+        }
+        None => false,
     });
     items.shrink_to_fit();
 }
