@@ -11,7 +11,7 @@
 //! Macro arguments that parse as expressions (`println!("{}", f(x))`) are
 //! visited like ordinary code.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use syn::punctuated::Punctuated;
 
@@ -170,7 +170,7 @@ fn resolve_locals(
     scope: &Scope<'_, '_>,
     body: &BodySummary,
 ) -> HashMap<String, Option<Vec<String>>> {
-    let mut names: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    let mut names: HashMap<String, Option<Vec<String>>> = HashMap::default();
     for (name, local) in &body.locals {
         let ty = match local {
             LocalType::Unknown => None,

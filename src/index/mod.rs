@@ -24,8 +24,8 @@ mod scope;
 pub(crate) mod spans;
 pub(crate) mod summary;
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
 
@@ -331,9 +331,9 @@ impl<'a> Index<'a> {
             modules: Vec::new(),
             fns: Vec::new(),
             statics: Vec::new(),
-            methods: HashMap::new(),
-            lookups: RefCell::new(HashMap::new()),
-            reparsed: RefCell::new(HashMap::new()),
+            methods: HashMap::default(),
+            lookups: RefCell::new(HashMap::default()),
+            reparsed: RefCell::new(HashMap::default()),
         };
         modules::build_module_tree(&mut index, targets);
         modules::collect_items(&mut index);

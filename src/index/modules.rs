@@ -7,7 +7,7 @@
 //! own) still gets a module, with a path guessed from its location and
 //! `orphan` set, so that its functions are indexed and checked.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{
@@ -169,11 +169,11 @@ fn add_module<'a>(
         file,
         parent,
         items,
-        children: HashMap::new(),
-        fns: HashMap::new(),
-        types: HashMap::new(),
-        statics: HashMap::new(),
-        imports: HashMap::new(),
+        children: HashMap::default(),
+        fns: HashMap::default(),
+        types: HashMap::default(),
+        statics: HashMap::default(),
+        imports: HashMap::default(),
         globs: Vec::new(),
         orphan,
     });
@@ -295,7 +295,7 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
 /// than targets keeps placing the orphans linear.
 fn package_owners(targets: &[CrateTarget]) -> Vec<&CrateTarget> {
     let mut owners: Vec<&CrateTarget> = Vec::new();
-    let mut by_dir: HashMap<&Path, usize> = HashMap::new();
+    let mut by_dir: HashMap<&Path, usize> = HashMap::default();
     for target in targets {
         let Some(dir) = target.package_dir.as_deref() else {
             continue;
@@ -586,9 +586,9 @@ pub(super) fn push_fn<'a>(
         calls: Vec::new(),
         static_uses: Vec::new(),
         fn_refs: Vec::new(),
-        local_fns: HashMap::new(),
-        local_imports: HashMap::new(),
-        local_statics: HashMap::new(),
+        local_fns: HashMap::default(),
+        local_imports: HashMap::default(),
+        local_statics: HashMap::default(),
     });
     id
 }

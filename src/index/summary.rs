@@ -15,7 +15,7 @@
 //! their file, keep their statements; any other body the walk asks for is
 //! found in a re-parse of its file ([`super::Index::with_block`]).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -246,7 +246,7 @@ pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) ->
         .map(|(sig, block)| summarize(sig, block, spans))
         .collect();
     let keep = on_name_cycles(blocks.iter().map(|(sig, _)| *sig).zip(&summaries));
-    let mut bodies = Bodies::with_capacity(summaries.len());
+    let mut bodies = Bodies::with_capacity_and_hasher(summaries.len(), Default::default());
     for ((_, block), summary) in blocks.into_iter().zip(summaries.iter_mut()) {
         strip(block, summary, &keep);
     }
@@ -327,7 +327,7 @@ fn on_name_cycles<'s>(
     for (sig, body) in bodies {
         add(sig.ident.to_string(), body, &mut nodes);
     }
-    let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
     for (i, (name, _)) in nodes.iter().enumerate() {
         by_name.entry(name).or_default().push(i as u32);
     }
