@@ -24,6 +24,8 @@ mod scope;
 pub(crate) mod spans;
 pub(crate) mod summary;
 
+// The index hashes names and offsets of the checked code, as rustc does,
+// with FxHash: SipHash was a percent of a whole check.
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 
