@@ -107,10 +107,13 @@ fn load_one(
     };
     // syn builds its token buffer recursively, so a text that could nest
     // its groups deep enough to matter is measured on the token stream
-    // first; any other is measured on syn's buffer, which costs no copy.
+    // first. Any other is cleared by a bound read off the text, or else
+    // measured on syn's buffer, which costs no copy of the stream.
+    let (limit, item_limit) = (nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING);
     let parsed = if nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH) {
-        nesting::check(&tokens, nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING)
-            .map(|_| syn::parse2::<syn::File>(tokens))
+        nesting::check(&tokens, limit, item_limit).map(|_| syn::parse2::<syn::File>(tokens))
+    } else if nesting::surely_within(&text[offset..], limit, item_limit) {
+        Ok(syn::parse2::<syn::File>(tokens))
     } else {
         parse_measured(tokens)
     };
@@ -277,7 +280,7 @@ pub fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 
 /// Bytes syn does not see: a byte-order mark and a shebang line (but not an
 /// inner attribute `#![...]`), as `syn::parse_file` skips them.
-pub(crate) fn skipped_prefix(text: &str) -> usize {
+pub fn skipped_prefix(text: &str) -> usize {
     let mut offset = 0;
     if text.starts_with('\u{feff}') {
         offset = '\u{feff}'.len_utf8();
