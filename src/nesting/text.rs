@@ -48,23 +48,12 @@ pub(super) fn bound(text: &str, limit: usize, item_limit: usize) -> Option<usize
         let depth = match CLASS[byte as usize] {
             Class::Space => {
                 // Indentation: the tightest loop here.
-                i += 1;
-                while bytes
-                    .get(i)
-                    .is_some_and(|&b| CLASS[b as usize] == Class::Space)
-                {
-                    i += 1;
-                }
+                i = skip(bytes, i + 1, |class| matches!(class, Class::Space));
                 continue;
             }
             Class::Word => {
                 let start = i;
-                while bytes
-                    .get(i)
-                    .is_some_and(|&b| CLASS[b as usize] == Class::Word)
-                {
-                    i += 1;
-                }
+                i = skip(bytes, i + 1, |class| matches!(class, Class::Word));
                 let word = &bytes[start..i];
                 match (word, bytes.get(i)) {
                     (b"b" | b"c", Some(b'"')) => {
@@ -270,6 +259,15 @@ const CLASS: [Class; 256] = {
     }
     class
 };
+
+/// The first byte at or after `from` whose class is not `skipped`.
+fn skip(bytes: &[u8], from: usize, skipped: impl Fn(Class) -> bool) -> usize {
+    let rest = &bytes[from.min(bytes.len())..];
+    from + rest
+        .iter()
+        .position(|&b| !skipped(CLASS[b as usize]))
+        .unwrap_or(rest.len())
+}
 
 /// After the `"` at `quote` of a string with escapes.
 fn cooked_string_end(bytes: &[u8], quote: usize) -> Option<usize> {
