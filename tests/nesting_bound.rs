@@ -95,3 +95,110 @@ fn the_bound_never_clears_what_the_walk_refuses_in_the_corpus() {
     );
     assert!(lexed > 0);
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Tokens and the lookalikes that trip a byte scan: brackets inside
+    /// strings, characters and comments, lifetimes beside characters,
+    /// doc comments, raw strings and identifiers, words that continue an
+    /// expression after a brace, and non-ASCII text.
+    const LEAVES: &[&str] = &[
+        ";",
+        ",",
+        "<",
+        ">",
+        "->",
+        "=>",
+        "#",
+        "!",
+        "+",
+        "-",
+        ".",
+        "=",
+        "'a",
+        "'a'",
+        "'\\''",
+        "'\\u{7b}'",
+        "'('",
+        "b'x'",
+        "b')'",
+        "\")\"",
+        "\"\\\"(\"",
+        "\"\\\\\"",
+        "r#\"(\"#",
+        "r\"\\\"",
+        "br\"}\"",
+        "c\"]\"",
+        "cr#\"\"(\"#",
+        "// )\n",
+        "/* ( */",
+        "/* /* ] */ */",
+        "/**/",
+        "/// doc (\n",
+        "//! doc\n",
+        "/** ) */",
+        "/*! [ */",
+        "else",
+        "as",
+        "fn",
+        "mod",
+        "impl",
+        "x",
+        "r#as",
+        "r#else",
+        "1.5",
+        "1u8",
+        "é",
+        "\u{2028}",
+        " ",
+        "\n",
+    ];
+
+    fn tree() -> impl Strategy<Value = String> {
+        // Long runs too: a scan that goes wrong after a lookalike must
+        // fall below the walk by more than it overcounts elsewhere.
+        let run = (1..80usize).prop_map(|n| "a + ".repeat(n) + "a");
+        let leaf = prop_oneof![
+            4 => prop::sample::select(LEAVES).prop_map(str::to_string),
+            1 => run,
+        ];
+        leaf.prop_recursive(8, 400, 10, |inner| {
+            (
+                prop::sample::select(&[("(", ")"), ("[", "]"), ("{", "}")][..]),
+                prop::collection::vec(inner, 0..10),
+                any::<bool>(),
+            )
+                .prop_map(|((open, close), items, spaced)| {
+                    format!("{open}{}{close}", items.join(if spaced { " " } else { "" }))
+                })
+        })
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        (prop::collection::vec(tree(), 0..16), any::<bool>())
+            .prop_map(|(trees, spaced)| trees.join(if spaced { " " } else { "" }))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_bound_never_clears_what_the_walk_refuses(text in text()) {
+            let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
+                return Ok(());
+            };
+            let deepest = nesting::check(&tokens, usize::MAX, usize::MAX).unwrap();
+            prop_assert!(
+                deepest == 0 || !nesting::surely_within(&text, deepest - 1, usize::MAX),
+                "the bound clears {} below the walk's {deepest}", deepest - 1
+            );
+            for item_limit in [0, 1, 2, 4] {
+                if nesting::surely_within(&text, usize::MAX, item_limit) {
+                    prop_assert!(nesting::check(&tokens, usize::MAX, item_limit).is_ok());
+                }
+            }
+        }
+    }
+}
