@@ -519,10 +519,10 @@ mod tests {
         assert!(!may_nest_groups_deeper(&brackets, 601));
     }
 
-    #[test]
-    fn every_kind_of_nesting_counts() {
-        let n = 300;
-        for text in [
+    /// Texts nested `n` deep, one per kind of nesting the measure counts
+    /// (the text bound's tests take them too).
+    pub(super) fn every_kind_of_nesting(n: usize) -> Vec<String> {
+        vec![
             format!("fn f() {{ {}1{} }}", "(".repeat(n), ")".repeat(n)),
             format!("fn f() {{ {}1 }}", "- ".repeat(n)),
             format!("fn f() {{ {}1 }}", "|x| ".repeat(n)),
@@ -538,7 +538,13 @@ mod tests {
             format!("fn f() {{ {} }}", "if a { 1 } else ".repeat(n) + "{ 2 }"),
             format!("{}{}", "mod m { ".repeat(n), "}".repeat(n)),
             format!("fn f() {{ {}1 }}", "#[a] - ".repeat(n)),
-        ] {
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_nesting_counts() {
+        let n = 300;
+        for text in every_kind_of_nesting(n) {
             assert!(depth(&text) >= n, "{} for {}", depth(&text), &text[..60]);
         }
     }

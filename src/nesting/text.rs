@@ -469,23 +469,14 @@ mod tests {
     #[test]
     fn every_kind_of_nesting_is_bounded() {
         let n = 300;
-        for text in [
-            format!("fn f() {{ {}1{} }}", "(".repeat(n), ")".repeat(n)),
-            format!("fn f() {{ {}1 }}", "- ".repeat(n)),
-            format!("fn f() {{ {}1 }}", "|x| ".repeat(n)),
-            format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
-            format!(
-                "type T = {}u8{};",
-                "Box<dyn Fn() -> ".repeat(n),
-                ">".repeat(n)
-            ),
-            format!("fn f() {{ a{} }}", ".b()".repeat(n)),
-            format!("fn f() {{ a{} }}", " + a".repeat(n)),
-            format!("{}{}", "mod m { ".repeat(n), "}".repeat(n)),
+        let mut texts = super::super::tests::every_kind_of_nesting(n);
+        // Literals and non-ASCII text lengthen runs as any token does.
+        texts.extend([
             format!("fn f() {{ x{} }}", " + 'a'".repeat(n)),
             format!("fn f() {{ x{} }}", " + \"s\"".repeat(n)),
             format!("fn f() {{ x{} }}", " + é".repeat(n)),
-        ] {
+        ]);
+        for text in texts {
             assert!(assert_bounds(&text) >= n);
             // A bound over the limit leaves the verdict to the walk.
             assert!(!surely_within(&text, n / 2, usize::MAX));
