@@ -37,7 +37,7 @@ pub fn surely_within(text: &str, limit: usize, item_limit: usize) -> bool {
 /// The bound of the walk's estimate, or `None` once it crosses `limit`,
 /// braces nest deeper than `item_limit`, or the text is not what lexing
 /// accepted.
-pub(super) fn bound(text: &str, limit: usize, item_limit: usize) -> Option<usize> {
+fn bound(text: &str, limit: usize, item_limit: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut levels: Vec<Level> = Vec::new();
     let mut top = Level::new(0, 0);
