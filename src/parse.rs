@@ -27,6 +27,10 @@ pub struct Loaded {
 /// at this depth.
 const MAX_BUFFERED_GROUP_DEPTH: usize = 20_000;
 
+// A text the nesting bound clears nests its groups no deeper than the
+// bound's limit, so syn may buffer it without measuring it first.
+const _: () = assert!(nesting::MAX_NESTING <= MAX_BUFFERED_GROUP_DEPTH);
+
 /// Reads and parses the given files, in order; files larger than
 /// `max_file_size` bytes are not read. `prepare` gets each parsed file
 /// right after it is parsed, while its tree is whole and in cache (the
@@ -105,15 +109,16 @@ fn load_one(
             return fail(text, Some(start), FailureCause::Syntax, message);
         }
     };
-    // syn builds its token buffer recursively, so a text that could nest
-    // its groups deep enough to matter is measured on the token stream
-    // first. Any other is cleared by a bound read off the text, or else
-    // measured on syn's buffer, which costs no copy of the stream.
+    // Most texts are cleared by a bound read off the text, which also
+    // bounds how deep their groups nest. Of the others, syn builds its
+    // token buffer recursively, so a text that could nest its groups deep
+    // enough to matter is measured on the token stream first; any other
+    // is measured on syn's buffer, which costs no copy of the stream.
     let (limit, item_limit) = (nesting::MAX_NESTING, nesting::MAX_ITEM_NESTING);
-    let parsed = if nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH) {
-        nesting::check(&tokens, limit, item_limit).map(|_| syn::parse2::<syn::File>(tokens))
-    } else if nesting::surely_within(&text[offset..], limit, item_limit) {
+    let parsed = if nesting::surely_within(&text[offset..], limit, item_limit) {
         Ok(syn::parse2::<syn::File>(tokens))
+    } else if nesting::may_nest_groups_deeper(&text[offset..], MAX_BUFFERED_GROUP_DEPTH) {
+        nesting::check(&tokens, limit, item_limit).map(|_| syn::parse2::<syn::File>(tokens))
     } else {
         parse_measured(tokens)
     };

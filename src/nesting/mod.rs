@@ -20,7 +20,7 @@
 //! keeps each item's full path, so deeply nested items cost the square of
 //! their depth in time and memory, while real code nests a handful.
 //!
-//! Walking the tokens costs about a fifteenth of a check, so the text is
+//! Walking the tokens costs about a twentieth of a check, so the text is
 //! first scanned for an upper bound of the same estimate (`text.rs`); only
 //! a file whose bound crosses a limit is walked.
 
