@@ -276,6 +276,7 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
         .collect();
     let calls_any = |names: &[&str]| methods.iter().any(|m| names.contains(m));
     let looks_up_and_fills = calls_any(LOOKUPS) && calls_any(FILLS);
+    let returns_something = !matches!(function.sig.output, syn::ReturnType::Default);
 
     for used in &function.static_uses {
         let def = index.static_def(used.target);
@@ -296,7 +297,10 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
                 ttl: None,
             });
         }
-        if looks_up_and_fills && TABLE_TYPES.iter().any(|t| def.ty.contains(t)) {
+        // A function that returns nothing serves no answer from the table
+        // (a "warn once" set, a registry): it is not memoized by it.
+        if looks_up_and_fills && returns_something && TABLE_TYPES.iter().any(|t| def.ty.contains(t))
+        {
             let bounded = BOUNDED_TABLE_TYPES.iter().any(|t| def.ty.contains(t));
             return Some(Memoized {
                 function: function.id,
