@@ -96,6 +96,10 @@ struct CheckArgs {
     /// and threads as a check, then report nothing (see `bench/`).
     #[arg(long, hide = true)]
     parse_only: bool,
+    /// Summarise test functions' bodies too, before anything refers to
+    /// them: the same findings at a higher cost (see `bench/`).
+    #[arg(long, hide = true)]
+    summarize_every_body: bool,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +213,7 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     let baseline = args.baseline.as_deref().map(Baseline::load);
     let mut options = pipeline_options(&args.paths, common, invocation);
     options.parse_only = args.parse_only;
+    options.summarize_every_body = args.summarize_every_body;
     options.progress = io::stderr().is_terminal() && !common.format.is_machine() && !common.quiet;
     let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));

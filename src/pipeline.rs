@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diagnostic::{Finding, Level};
 use crate::discover::{self, Discovery, Unit};
 use crate::guard::{self, Stage};
-use crate::index::Index;
+use crate::index::{Index, Summaries};
 use crate::parse;
 use crate::rules::{self, Context, FailureCause, FileFailure, Rule};
 use crate::schedule;
@@ -41,6 +41,9 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// Only read and parse each unit's files (the benchmark's floor).
     pub parse_only: bool,
+    /// Summarise every function body as its file is parsed, test
+    /// functions' too (the findings must not change).
+    pub summarize_every_body: bool,
     /// Show files done / total on stderr once the run takes a moment.
     pub progress: bool,
 }
@@ -221,11 +224,16 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
     // Rules that read nothing of the code (ML001, ML002) need no index, so
     // no summaries of bodies either.
     let needs = needs_of(&active);
+    let summaries = if options.summarize_every_body {
+        Summaries::All
+    } else {
+        Summaries::DeferTests
+    };
     let mut suppressions = Vec::new();
     let loaded = parse::load_and_parse(&files, unit.config.max_file_size, |parsed| {
         suppressions.extend(suppress::scan_parsed(parsed));
         if needs != Needs::Nothing {
-            parsed.prepare_for_index();
+            parsed.prepare_for_index_with(summaries);
         }
     });
     suppressions.extend(

@@ -108,3 +108,8 @@ fn rates_service_reports_exactly_its_annotations() {
 fn overlapping_recursion_fixture_reports_exactly_its_annotations() {
     check_fixture("ml201", &["ML201"]);
 }
+
+#[test]
+fn test_functions_fixture_reports_exactly_its_annotations() {
+    check_fixture("deferred", &["ML101", "ML102", "ML103", "ML201"]);
+}

@@ -11,7 +11,7 @@
 //! Macro arguments that parse as expressions (`println!("{}", f(x))`) are
 //! visited like ordinary code.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use syn::punctuated::Punctuated;
 
@@ -86,27 +86,82 @@ pub(super) fn collect_bodies(index: &mut Index<'_>) {
         };
         crate::guard::enter_file(index.files[index.function(id).file].source.id);
         push_nested_items(index, id, body);
-        let (calls, static_uses, fn_refs) = {
-            let index_ref: &Index<'_> = index;
-            let scope = Scope::of_fn(index_ref, id);
-            let mut resolver = Resolver {
-                index: index_ref,
-                scope,
-                locals: resolve_locals(index_ref, &scope, body),
-                calls: Vec::new(),
-                static_uses: Vec::new(),
-                fn_refs: Vec::new(),
-            };
-            for located in &body.events {
-                resolver.resolve(located);
-            }
-            (resolver.calls, resolver.static_uses, resolver.fn_refs)
-        };
-        let function = &mut index.fns[id.0 as usize];
-        function.calls = calls;
-        function.static_uses = static_uses;
-        function.fn_refs = fn_refs;
+        resolve_body(index, id, body);
     }
+    summarize_deferred(index);
+}
+
+/// Summarises, from a re-parse of their files, the deferred test functions
+/// (`summary::deferrable`) that a function refers to, and then those they
+/// refer to, so that every function anything reaches has its calls.
+fn summarize_deferred(index: &mut Index<'_>) {
+    let mut queue: Vec<FnId> = (0..index.fns.len())
+        .flat_map(|f| referred_deferred(index, FnId(f as u32)))
+        .collect();
+    let mut summarized = HashSet::default();
+    while let Some(id) = queue.pop() {
+        if !summarized.insert(id) {
+            continue;
+        }
+        let function = index.function(id);
+        crate::guard::enter_file(index.files[function.file].source.id);
+        let spans = index.file_of(function).spans();
+        let Some(body) = index.with_block(function, |block| {
+            super::summary::summarize(function.sig, block, spans)
+        }) else {
+            continue;
+        };
+        for nested in &body.nested {
+            match nested {
+                NestedItem::Use(imports) => add_local_imports(index, id, imports),
+                // A deferred body has no word `fn` or `static`.
+                NestedItem::Fn(_) | NestedItem::Statics { .. } => {
+                    debug_assert!(false, "a deferred body declares a function or static")
+                }
+            }
+        }
+        resolve_body(index, id, &body);
+        queue.extend(referred_deferred(index, id));
+    }
+}
+
+/// The deferred functions `function` calls or names.
+fn referred_deferred(index: &Index<'_>, function: FnId) -> Vec<FnId> {
+    let function = index.function(function);
+    let called = function.calls.iter().filter_map(|call| match call.target {
+        Target::Fn(callee) => Some(callee),
+        _ => None,
+    });
+    let named = function.fn_refs.iter().map(|reference| reference.target);
+    called
+        .chain(named)
+        .filter(|&f| index.function(f).body.is_some_and(|body| body.deferred))
+        .collect()
+}
+
+/// Resolves `body`'s events into `id`'s calls, static uses and functions
+/// named as values.
+fn resolve_body(index: &mut Index<'_>, id: FnId, body: &BodySummary) {
+    let (calls, static_uses, fn_refs) = {
+        let index_ref: &Index<'_> = index;
+        let scope = Scope::of_fn(index_ref, id);
+        let mut resolver = Resolver {
+            index: index_ref,
+            scope,
+            locals: resolve_locals(index_ref, &scope, body),
+            calls: Vec::new(),
+            static_uses: Vec::new(),
+            fn_refs: Vec::new(),
+        };
+        for located in &body.events {
+            resolver.resolve(located);
+        }
+        (resolver.calls, resolver.static_uses, resolver.fn_refs)
+    };
+    let function = &mut index.fns[id.0 as usize];
+    function.calls = calls;
+    function.static_uses = static_uses;
+    function.fn_refs = fn_refs;
 }
 
 /// Declares the items of a body: nested functions, `use`s and statics.
@@ -132,16 +187,7 @@ fn push_nested_items<'a>(index: &mut Index<'a>, parent: FnId, body: &'a BodySumm
                     .local_fns
                     .insert(item_fn.sig.ident.to_string(), id);
             }
-            NestedItem::Use(imports) => {
-                for (name, path, glob) in imports {
-                    let full = Scope::of_fn(index, parent).absolutize_use(path);
-                    if !glob && name != "_" {
-                        index.fns[parent.0 as usize]
-                            .local_imports
-                            .insert(name.clone(), full);
-                    }
-                }
-            }
+            NestedItem::Use(imports) => add_local_imports(index, parent, imports),
             NestedItem::Statics { span, statics } => {
                 for (name, kind, ty) in statics {
                     let id = push_static(
@@ -158,6 +204,22 @@ fn push_nested_items<'a>(index: &mut Index<'a>, parent: FnId, body: &'a BodySumm
                         .insert(name.clone(), id);
                 }
             }
+        }
+    }
+}
+
+/// Declares the names a `use` in `function`'s body imports.
+fn add_local_imports(
+    index: &mut Index<'_>,
+    function: FnId,
+    imports: &[(String, Vec<String>, bool)],
+) {
+    for (name, path, glob) in imports {
+        let full = Scope::of_fn(index, function).absolutize_use(path);
+        if !glob && name != "_" {
+            index.fns[function.0 as usize]
+                .local_imports
+                .insert(name.clone(), full);
         }
     }
 }

@@ -51,6 +51,17 @@ pub struct ParsedFile {
     pub(crate) bodies: Option<summary::Bodies>,
 }
 
+/// Which function bodies are summarised as soon as their file is parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Summaries {
+    /// All but test functions', which wait until something refers to them.
+    #[default]
+    DeferTests,
+    /// Every body: the same findings, at a higher cost (for the tests and
+    /// the benchmark that show deferral changes nothing).
+    All,
+}
+
 impl ParsedFile {
     /// A file syn parsed whole, with its `cached!`-style functions read.
     pub fn new(source: SourceFile, ast: syn::File, offset: usize) -> ParsedFile {
@@ -69,14 +80,21 @@ impl ParsedFile {
     /// most lose their statements (`summary.rs`). Done right after parsing,
     /// once everything that reads the whole tree (the suppressions'
     /// coverage) has read it, so that the unit's peak memory follows what
-    /// the index keeps rather than whole trees.
+    /// the index keeps rather than whole trees. Test functions' bodies
+    /// wait to be summarised until something refers to them (see
+    /// `summary::deferrable`).
     pub fn prepare_for_index(&mut self) {
+        self.prepare_for_index_with(Summaries::DeferTests);
+    }
+
+    /// [`ParsedFile::prepare_for_index`], saying which bodies wait.
+    pub fn prepare_for_index_with(&mut self, summaries: Summaries) {
         let spans = summary::FileSpans {
             source: &self.source,
             offset: self.offset,
         };
         prune::prune_file(&mut self.ast);
-        let mut bodies = summary::summarize_and_strip(&mut self.ast, spans);
+        let mut bodies = summary::summarize_and_strip(&mut self.ast, spans, summaries);
         for macro_fn in &self.macro_fns {
             let item = &macro_fn.item;
             bodies.insert(

@@ -227,6 +227,10 @@ pub(crate) struct BodySummary {
     /// Whether the statements are still in the tree (`Index::with_block`
     /// re-parses the file for them otherwise).
     pub held: bool,
+    /// A test function's body not summarised yet: its locals, events and
+    /// items are empty until something refers to the function (see
+    /// [`deferrable`]).
+    pub deferred: bool,
 }
 
 /// Summaries of a file's function bodies outside other bodies, by the
@@ -238,16 +242,27 @@ pub(crate) type Bodies = HashMap<usize, BodySummary>;
 /// statements of those that cannot be on a cycle of calls within the file
 /// (by name, see [`on_name_cycles`]). The others are held for the
 /// recursion walk, which would otherwise parse the file again.
-pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) -> Bodies {
+pub(crate) fn summarize_and_strip(
+    file: &mut syn::File,
+    spans: FileSpans<'_>,
+    summaries: super::Summaries,
+) -> Bodies {
+    let defer = summaries == super::Summaries::DeferTests;
     let mut blocks = Vec::new();
     item_bodies(&mut file.items, &mut blocks);
     let mut summaries: Vec<BodySummary> = blocks
         .iter()
-        .map(|(sig, block)| summarize(sig, block, spans))
+        .map(|(attrs, sig, block)| {
+            if defer && deferrable(attrs, sig, block, spans) {
+                deferred(block, spans)
+            } else {
+                summarize(sig, block, spans)
+            }
+        })
         .collect();
-    let keep = on_name_cycles(blocks.iter().map(|(sig, _)| *sig).zip(&summaries));
+    let keep = on_name_cycles(blocks.iter().map(|(_, sig, _)| *sig).zip(&summaries));
     let mut bodies = Bodies::with_capacity_and_hasher(summaries.len(), Default::default());
-    for ((_, block), summary) in blocks.into_iter().zip(summaries.iter_mut()) {
+    for ((_, _, block), summary) in blocks.into_iter().zip(summaries.iter_mut()) {
         strip(block, summary, &keep);
     }
     for summary in summaries {
@@ -256,14 +271,134 @@ pub(crate) fn summarize_and_strip(file: &mut syn::File, spans: FileSpans<'_>) ->
     bodies
 }
 
+/// Whether `block` may go without a summary until something in the unit
+/// refers to its function, which `body.rs` then summarises from a re-parse
+/// of the file. Test functions are a large part of most crates' code (and
+/// hold most `assert_eq!`s, whose arguments are parsed to be summarised),
+/// yet nothing calls them, so their calls never reach a finding:
+///
+/// - effects travel from callees to callers, and the function has none
+///   until it is referred to;
+/// - a call-graph cycle through it needs a call to it, except its own
+///   calls to itself, and ML201 looks at no function that returns nothing;
+/// - it is not memoized: its attributes are the test attribute and
+///   built-in ones, and a hand-rolled cache needs a returned value or a
+///   `&mut` parameter (`memoized.rs`);
+/// - it declares no function or static of its own (whose summaries and
+///   statics the index would miss): its text has no word `fn` or
+///   `static` (in strings and comments too, which only keeps more bodies
+///   summarised). Its `use`s are read when it is summarised; until then
+///   they could only change what its attributes resolve to, and a
+///   memoizer imported under the name of a built-in attribute is an
+///   ambiguity rustc rejects.
+///
+/// So findings are the same with or without deferral;
+/// `tests/deferred_bodies.rs` holds that on every fixture.
+fn deferrable(
+    attrs: &[syn::Attribute],
+    sig: &syn::Signature,
+    block: &syn::Block,
+    spans: FileSpans<'_>,
+) -> bool {
+    if !sig.inputs.is_empty()
+        || !matches!(sig.output, syn::ReturnType::Default)
+        || !attrs.iter().any(|attr| is_test_attribute(attr.path()))
+        || !attrs.iter().all(is_inert_for_deferral)
+    {
+        return false;
+    }
+    let span = spans.span(block.brace_token.span.join());
+    let Some(body) = spans.source.text.get(span.range()) else {
+        return false;
+    };
+    !["fn", "static"]
+        .iter()
+        .any(|word| contains_word(body, word))
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[async_std::test]`,
+/// `#[wasm_bindgen_test]`, ...
+fn is_test_attribute(path: &syn::Path) -> bool {
+    let is_test = |segment: &syn::PathSegment| {
+        segment.ident == "test" || segment.ident == "wasm_bindgen_test"
+    };
+    match path.segments.len() {
+        1 => path.leading_colon.is_none() && is_test(&path.segments[0]),
+        2 => is_test(&path.segments[1]),
+        _ => false,
+    }
+}
+
+/// The test attribute, or a built-in attribute that says nothing about
+/// memoization; in `cfg_attr`, every attribute it may add.
+fn is_inert_for_deferral(attr: &syn::Attribute) -> bool {
+    const BUILT_IN: &[&str] = &[
+        "test",
+        "ignore",
+        "should_panic",
+        "cfg",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "doc",
+        "inline",
+        "cold",
+        "track_caller",
+        "must_use",
+        "coverage",
+    ];
+    // Tools' attributes (`rustfmt::skip`) are not macros at all.
+    const TOOLS: &[&str] = &["rustfmt", "clippy"];
+    let is_built_in = |path: &syn::Path| match path.get_ident() {
+        Some(ident) => BUILT_IN.iter().any(|name| ident == name),
+        None => {
+            path.segments.len() == 2
+                && path.leading_colon.is_none()
+                && TOOLS.iter().any(|tool| path.segments[0].ident == tool)
+        }
+    };
+    let path = attr.path();
+    if is_test_attribute(path) || is_built_in(path) {
+        return true;
+    }
+    if !path.is_ident("cfg_attr") {
+        return false;
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+    attr.parse_args_with(parser).is_ok_and(|metas| {
+        metas.len() > 1
+            && metas
+                .iter()
+                .skip(1)
+                .all(|meta| is_test_attribute(meta.path()) || is_built_in(meta.path()))
+    })
+}
+
+/// Whether `word` occurs in `text` not next to another identifier
+/// character (a non-ASCII neighbour counts as a boundary, which can only
+/// find more).
+pub(super) fn contains_word(text: &str, word: &str) -> bool {
+    let is_ident = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'_';
+    let bytes = text.as_bytes();
+    text.match_indices(word).any(|(at, _)| {
+        let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+        !before.is_some_and(is_ident) && !bytes.get(at + word.len()).is_some_and(is_ident)
+    })
+}
+
+/// A body with the attributes of its function (none for methods, which
+/// are never deferred) and its signature.
+type ItemBody<'t> = (&'t [syn::Attribute], &'t syn::Signature, &'t mut syn::Block);
+
 /// The bodies of the functions and methods among `items`.
-fn item_bodies<'t>(
-    items: &'t mut [syn::Item],
-    out: &mut Vec<(&'t syn::Signature, &'t mut syn::Block)>,
-) {
+fn item_bodies<'t>(items: &'t mut [syn::Item], out: &mut Vec<ItemBody<'t>>) {
     for item in items {
         match item {
-            syn::Item::Fn(syn::ItemFn { sig, block, .. }) => out.push((sig, block)),
+            syn::Item::Fn(syn::ItemFn {
+                attrs, sig, block, ..
+            }) => out.push((attrs, sig, block)),
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &mut m.content {
                     item_bodies(items, out);
@@ -272,7 +407,7 @@ fn item_bodies<'t>(
             syn::Item::Impl(i) => {
                 for impl_item in &mut i.items {
                     if let syn::ImplItem::Fn(syn::ImplItemFn { sig, block, .. }) = impl_item {
-                        out.push((sig, block));
+                        out.push((&[], sig, block));
                     }
                 }
             }
@@ -284,7 +419,7 @@ fn item_bodies<'t>(
                         ..
                     }) = trait_item
                     {
-                        out.push((sig, block));
+                        out.push((&[], sig, block));
                     }
                 }
             }
@@ -370,10 +505,7 @@ pub(crate) fn summarize(
     block: &syn::Block,
     spans: FileSpans<'_>,
 ) -> BodySummary {
-    let tail_start = match block.stmts.last() {
-        Some(syn::Stmt::Expr(tail, None)) => Some(spans.span(spans::expr_start(tail)).start),
-        _ => None,
-    };
+    let tail_start = tail_start(block, spans);
     let locals = locals(sig, block);
     let mut walk = Events {
         spans,
@@ -400,6 +532,28 @@ pub(crate) fn summarize(
         events,
         nested,
         held: true,
+        deferred: false,
+    }
+}
+
+/// The stand-in for a body [`deferrable`] accepted: its place and tail,
+/// nothing else.
+fn deferred(block: &syn::Block, spans: FileSpans<'_>) -> BodySummary {
+    BodySummary {
+        span: spans.span(block.brace_token.span.join()),
+        tail_start: tail_start(block, spans),
+        locals: Vec::new(),
+        events: Vec::new(),
+        nested: Vec::new(),
+        held: true,
+        deferred: true,
+    }
+}
+
+fn tail_start(block: &syn::Block, spans: FileSpans<'_>) -> Option<usize> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => Some(spans.span(spans::expr_start(tail)).start),
+        _ => None,
     }
 }
 

@@ -408,3 +408,84 @@ fn items_the_index_does_not_read_are_removed() {
     );
     assert_eq!(index.type_fields(root, &root.items[0]), None);
 }
+
+/// Which test functions wait to be summarised (`summary::deferrable`), and
+/// that those something refers to get their calls all the same.
+#[test]
+fn test_functions_wait_until_something_refers_to_them() {
+    let files = parse(&[(
+        "src/lib.rs",
+        r#"
+        pub fn helper() {}
+        pub fn uses(f: fn()) { f() }
+        pub fn caller() { called(); uses(named); }
+        #[test] fn plain() { helper(); }
+        #[tokio::test] async fn in_tokio() { helper(); }
+        #[test] #[ignore] #[cfg_attr(miri, ignore)] #[rustfmt::skip] fn ignored() { helper(); }
+        #[test] fn imports() { use std::mem::drop; drop(1); helper(); }
+        #[test] fn called() { again(); }
+        #[test] fn again() { helper(); }
+        #[test] fn named() { helper(); }
+        #[test] fn nests_a_fn() { fn inner() {} inner(); }
+        #[test] fn nests_a_static() { static S: u8 = 0; helper(); }
+        #[test] fn mentions_fn_in_a_string() { let _ = "fn"; helper(); }
+        #[test] fn returns() -> Result<(), ()> { helper(); Ok(()) }
+        #[test] #[should_panic] #[cfg_attr(x, cached)] fn odd_cfg_attr() { helper(); }
+        #[test] #[serial] fn unknown_attribute() { helper(); }
+        pub fn not_a_test() { helper(); }
+        mod tests { #[test] fn in_a_module() { super::helper(); } }
+        "#,
+    )]);
+    let index = Index::build(&files, &lib_target());
+    let deferred = |name: &str| {
+        index
+            .function(fn_id(&index, name))
+            .body
+            .expect("a body")
+            .deferred
+    };
+    for name in [
+        "demo::plain",
+        "demo::in_tokio",
+        "demo::ignored",
+        "demo::imports",
+        "demo::called",
+        "demo::again",
+        "demo::named",
+        "demo::tests::in_a_module",
+    ] {
+        assert!(deferred(name), "{name} was summarised at once");
+    }
+    for name in [
+        "demo::caller",
+        "demo::nests_a_fn",
+        "demo::nests_a_static",
+        "demo::mentions_fn_in_a_string",
+        "demo::returns",
+        "demo::odd_cfg_attr",
+        "demo::unknown_attribute",
+        "demo::not_a_test",
+    ] {
+        assert!(!deferred(name), "{name} was deferred");
+    }
+    // Nothing refers to these: no calls yet.
+    assert!(call_targets(&index, "demo::plain").is_empty());
+    assert!(call_targets(&index, "demo::tests::in_a_module").is_empty());
+    // Called, named as a value, and called by one that was called.
+    assert_eq!(call_targets(&index, "demo::called"), ["demo::again"]);
+    assert_eq!(call_targets(&index, "demo::again"), ["demo::helper"]);
+    assert_eq!(call_targets(&index, "demo::named"), ["demo::helper"]);
+}
+
+#[test]
+fn a_word_is_found_only_between_boundaries() {
+    use super::summary::contains_word;
+    assert!(contains_word("{ fn f() {} }", "fn"));
+    assert!(contains_word("fn", "fn"));
+    assert!(contains_word("(fn)", "fn"));
+    assert!(contains_word("\u{2028}fn\u{2028}", "fn"));
+    assert!(!contains_word("{ fnord(); }", "fn"));
+    assert!(!contains_word("{ my_fn(); }", "fn"));
+    assert!(!contains_word("{ fn_1(); }", "fn"));
+    assert!(!contains_word("{ statics(); }", "static"));
+}
