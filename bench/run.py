@@ -13,11 +13,14 @@ memory are reported:
 - the parse floor: `memolint check --parse-only` (same discovery, same
   threads; it reads and parses every file and does nothing else);
 - `memolint check` with every rule on, at -j1 and -j2;
-- both on a subset a tenth the size (every tenth crate by size).
+- both on a subset a tenth the size (every tenth crate by size);
+- `memolint check --summarize-every-body` on the full corpus at the
+  parallel thread count: test functions' bodies summarised at once rather
+  than when something refers to them.
 
 It then prints the ratios the performance targets are stated in, checks that
-the findings are identical at every thread count and in every run, and exits
-1 if they are not. This is not a test: timings depend on the machine and its
+the findings are identical at every thread count, in every run and with
+every body summarised at once, and exits 1 if they are not. This is not a test: timings depend on the machine and its
 load, so it never runs in CI.
 """
 
@@ -103,6 +106,10 @@ def main() -> int:
                 if not check:
                     args.append("--parse-only")
                 configs.append(Config(f"{kind} {size} -j{jobs}", args, paths, lines, jobs, check))
+    # Test functions' bodies are summarised only when something refers to
+    # them; with every body summarised at once the findings must be the same.
+    eager_args = ["check", *full_paths, f"-j{options.jobs}", "--format", "json", "--summarize-every-body"]
+    configs.append(Config(f"eager full -j{options.jobs}", eager_args, full_paths, total_lines, options.jobs, True))
 
     print(machine_line())
     print(
@@ -268,7 +275,17 @@ def report(configs: list[Config], options) -> int:
     peak = max(by_name[f"check full -j{jobs}"].peak for jobs in sorted({1, j}))
     target("peak memory of check, full corpus, GiB", peak / 2**30, peak <= MAX_PEAK_BYTES, "<= 1")
 
-    identical = True
+    eager = by_name[f"eager full -j{j}"]
+    check = by_name[f"check full -j{j}"]
+    print(
+        f"{'check, every body summarised / deferred, -j' + str(j):<46} {eager.median / check.median:>7.2f}"
+        "   (reference: what deferring test functions saves)"
+    )
+    same_without_deferral = eager.outputs == check.outputs
+    if not same_without_deferral:
+        print("findings DIFFER with every body summarised at once")
+
+    identical = same_without_deferral
     for size in ("full", "subset"):
         outputs = set().union(*(by_name[f"check {size} -j{jobs}"].outputs for jobs in sorted({1, j})))
         if len(outputs) != 1:
@@ -276,7 +293,7 @@ def report(configs: list[Config], options) -> int:
             print(f"findings DIFFER between runs or thread counts on the {size} corpus")
     findings = by_name[f"check full -j{j}"].findings
     print(
-        f"findings identical at every thread count and in every run: {'yes' if identical else 'NO'}"
+        f"findings identical at every thread count, in every run and without deferral: {'yes' if identical else 'NO'}"
         f" ({findings} findings on the full corpus)"
     )
 

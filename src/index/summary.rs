@@ -14,6 +14,11 @@
 //! cycles. Bodies that may be on one, judged by the names they call within
 //! their file, keep their statements; any other body the walk asks for is
 //! found in a re-parse of its file ([`super::Index::with_block`]).
+//!
+//! Test functions are summarised only if something refers to them
+//! ([`deferrable`]): nothing calls them, so their calls (and the
+//! `assert_eq!` arguments parsed to find them, a large part of the work)
+//! cannot reach a finding until something does.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
