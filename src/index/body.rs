@@ -9,7 +9,9 @@
 //! `File::open(p)?` (an associated function named like a constructor is
 //! taken to return its own type). Anything else is [`Target::Unknown`].
 //! Macro arguments that parse as expressions (`println!("{}", f(x))`) are
-//! visited like ordinary code.
+//! visited like ordinary code. Test functions, whose bodies `summary.rs`
+//! left for later, are summarised here once a resolved call or value
+//! names them, and the functions they name in turn.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
