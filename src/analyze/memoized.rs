@@ -186,7 +186,7 @@ fn from_macro(
     let macro_fn = file
         .macro_fns
         .iter()
-        .find(|m| std::ptr::eq(&m.item.sig, function.sig))?;
+        .find(|m| function.is_defined_by(&m.item.sig))?;
     let ty = macro_fn.cache_type.as_deref().unwrap_or("UnboundCache");
     let bound = if ["Sized", "Lru"].iter().any(|t| ty.contains(t)) {
         SizeBound::Bounded
@@ -256,7 +256,7 @@ const FILLS: &[&str] = &[
 /// function that merely fills a cell on the way (`main` initialising a
 /// global) is not memoized by it.
 fn returns_the_value(function: &FnDef<'_>, span: Span) -> bool {
-    if matches!(function.sig.output, syn::ReturnType::Default) {
+    if !function.returns_value() {
         return false;
     }
     function
@@ -276,7 +276,7 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
         .collect();
     let calls_any = |names: &[&str]| methods.iter().any(|m| names.contains(m));
     let looks_up_and_fills = calls_any(LOOKUPS) && calls_any(FILLS);
-    let returns_something = !matches!(function.sig.output, syn::ReturnType::Default);
+    let returns_something = function.returns_value();
 
     for used in &function.static_uses {
         let def = index.static_def(used.target);

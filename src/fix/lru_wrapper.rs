@@ -59,9 +59,11 @@ struct KeyPart {
 pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result<Fix, String> {
     let f = index.function(function);
     let file = index.file_of(f);
-    let sig = f.sig;
+    let sig = index
+        .signature(f)
+        .ok_or("its file no longer parses as it did")?;
     let body_span = f.body_span().ok_or("it has no body")?;
-    check_signature(f)?;
+    check_signature(f, sig)?;
     let return_type = match &sig.output {
         syn::ReturnType::Default => {
             return Err("it returns nothing, so there is nothing to cache".into())
@@ -94,7 +96,7 @@ pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result
             .iter()
             .all(|p| p.expr == p.name || p.expr == format!("{}.clone()", p.name));
         if matches!(f.owner, FnOwner::Module) && owned && plain {
-            return Ok(cached_attribute_fix(file, f, &version, capacity));
+            return Ok(cached_attribute_fix(file, f, sig, &version, capacity));
         }
     }
 
@@ -300,8 +302,7 @@ pub fn wrapper_fix(index: &Index<'_>, function: FnId, capacity: usize) -> Result
 }
 
 /// Rejects what the wrapper cannot wrap.
-fn check_signature(f: &FnDef<'_>) -> Result<(), String> {
-    let sig = f.sig;
+fn check_signature(f: &FnDef<'_>, sig: &syn::Signature) -> Result<(), String> {
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         return Err("it is generic; the cache needs one key and value type".into());
     }
@@ -671,7 +672,13 @@ fn enclosing_impl(file: &ParsedFile, f: &FnDef<'_>) -> Option<Span> {
 }
 
 /// `#[cached::cached(size = N)]` for a package that already uses `cached`.
-fn cached_attribute_fix(file: &ParsedFile, f: &FnDef<'_>, version: &str, capacity: usize) -> Fix {
+fn cached_attribute_fix(
+    file: &ParsedFile,
+    f: &FnDef<'_>,
+    sig: &syn::Signature,
+    version: &str,
+    capacity: usize,
+) -> Fix {
     let major_zero = version
         .trim_start_matches(['^', '=', '~', ' '])
         .starts_with('0');
@@ -689,7 +696,7 @@ fn cached_attribute_fix(file: &ParsedFile, f: &FnDef<'_>, version: &str, capacit
     // After the doc comments and attributes, before the visibility.
     let at = match f.vis {
         Some(vis) if !matches!(vis, syn::Visibility::Inherited) => file.span(vis.span()).start,
-        _ => file.span(f.sig.span()).start,
+        _ => file.span(sig.span()).start,
     };
     Fix {
         message: format!("memoize `{}` with `#[{path}(size = {capacity})]`", f.name),

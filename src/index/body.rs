@@ -109,6 +109,8 @@ fn summarize_deferred(index: &mut Index<'_>) {
         crate::guard::enter_file(index.files[function.file].source.id);
         let spans = index.file_of(function).spans();
         let Some(body) = index.with_block(function, |block| {
+            // A deferred body's signature is whole (`summary::signature_may_go`
+            // looks at no deferred body).
             super::summary::summarize(function.sig, block, spans)
         }) else {
             continue;
@@ -272,8 +274,8 @@ fn infer_type(
             }
             if let Target::Fn(f) = scope.resolve_written(path) {
                 let callee = index.function(f);
-                if let syn::ReturnType::Type(_, ty) = &callee.sig.output {
-                    if let Some(resolved) = Scope::of_fn(index, f).resolve_type(ty) {
+                if let Some(ty) = callee.return_type() {
+                    if let Some(resolved) = Scope::of_fn(index, f).resolve_type_path(&ty) {
                         if resolved.last().is_some_and(|l| l == "Self") {
                             return Scope::of_fn(index, f).self_type();
                         }

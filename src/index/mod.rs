@@ -27,9 +27,10 @@ pub(crate) mod summary;
 // The index hashes names and offsets of the checked code, as rustc does,
 // with FxHash: SipHash was a percent of a whole check.
 use rustc_hash::FxHashMap as HashMap;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use crate::source::{SourceFile, Span};
+use summary::WrittenPath;
 
 pub use body::{macro_args, CallKind, CallSite, FnRef, StaticUse};
 pub use modules::CrateTarget;
@@ -211,7 +212,9 @@ pub struct FnDef<'a> {
     pub owner: FnOwner,
     pub attrs: &'a [syn::Attribute],
     pub vis: Option<&'a syn::Visibility>,
-    pub sig: &'a syn::Signature,
+    /// The tree's signature, which may hold only the keywords and the
+    /// name (see [`Index::signature`]).
+    pub(in crate::index) sig: &'a syn::Signature,
     /// The body's block as the tree holds it: its braces, and its
     /// statements only when `body.held` (see [`Index::with_block`]).
     pub(in crate::index) block: Option<&'a syn::Block>,
@@ -232,7 +235,8 @@ pub struct FnDef<'a> {
 
 impl<'a> FnDef<'a> {
     /// The parameters passed by `&mut` (not `self`), with their reference
-    /// types.
+    /// types. Read from the tree's signature: one with such a parameter
+    /// is never emptied (`summary::signature_may_go`).
     pub fn mut_ref_params(
         &self,
     ) -> impl Iterator<Item = (&'a syn::PatType, &'a syn::TypeReference)> {
@@ -249,7 +253,45 @@ impl<'a> FnDef<'a> {
 
     /// Whether the function takes `self` in any form.
     pub fn has_receiver(&self) -> bool {
-        self.sig.receiver().is_some()
+        self.shape()
+            .map_or(self.sig.receiver().is_some(), |shape| shape.receiver)
+    }
+
+    /// How many parameters it takes, `self` included.
+    pub fn arity(&self) -> usize {
+        self.shape()
+            .map_or(self.sig.inputs.len(), |shape| shape.arity)
+    }
+
+    /// Whether it returns a value (it has a return type).
+    pub fn returns_value(&self) -> bool {
+        self.shape().map_or(
+            !matches!(self.sig.output, syn::ReturnType::Default),
+            |shape| shape.returns_value,
+        )
+    }
+
+    /// The path of its return type, when that is a path (looking through
+    /// references and parentheses).
+    pub(crate) fn return_type(&self) -> Option<WrittenPath> {
+        match self.shape() {
+            Some(shape) => shape.return_type.clone(),
+            None => match &self.sig.output {
+                syn::ReturnType::Default => None,
+                syn::ReturnType::Type(_, ty) => WrittenPath::of_type(ty),
+            },
+        }
+    }
+
+    /// Whether `sig` is this function's signature in the tree (a
+    /// `cached!` function's, in its macro's parse).
+    pub fn is_defined_by(&self, sig: &syn::Signature) -> bool {
+        std::ptr::eq(self.sig, sig)
+    }
+
+    /// What the index kept of an emptied signature.
+    fn shape(&self) -> Option<&'a summary::SigShape> {
+        self.body?.emptied_sig.as_ref()
     }
 
     /// Whether it has a body (trait methods may not).
@@ -324,7 +366,7 @@ pub struct Index<'a> {
     pub(crate) lookups: RefCell<HashMap<(ModuleId, usize), Lookups>>,
     /// Files parsed again for the statements of their bodies
     /// ([`Index::with_block`]), by index into `files`.
-    reparsed: RefCell<HashMap<usize, Option<syn::File>>>,
+    reparsed: Vec<OnceCell<Option<syn::File>>>,
 }
 
 /// What a call or path refers to.
@@ -353,7 +395,7 @@ impl<'a> Index<'a> {
             statics: Vec::new(),
             methods: HashMap::default(),
             lookups: RefCell::new(HashMap::default()),
-            reparsed: RefCell::new(HashMap::default()),
+            reparsed: files.iter().map(|_| OnceCell::new()).collect(),
         };
         modules::build_module_tree(&mut index, targets);
         modules::collect_items(&mut index);
@@ -413,16 +455,31 @@ impl<'a> Index<'a> {
     }
 
     /// Calls `read` with the whole tree of the unit's file `file`, parsed
-    /// again (once per file) from the text parsed before, so to the same
-    /// tree; `None` if it does not parse.
+    /// again ([`Index::reparsed`]); `None` if it does not parse.
     fn with_reparsed<R>(&self, file: usize, read: impl FnOnce(&syn::File) -> R) -> Option<R> {
+        Some(read(self.reparsed(file)?))
+    }
+
+    /// The whole tree of the unit's file `file`, parsed again (once per
+    /// file) from the text parsed before, so to the same tree; `None` if
+    /// it does not parse.
+    fn reparsed(&self, file: usize) -> Option<&syn::File> {
         let parsed = &self.files[file];
-        let mut reparsed = self.reparsed.borrow_mut();
-        let tree = reparsed
-            .entry(file)
-            .or_insert_with(|| syn::parse_str(&parsed.source.text[parsed.offset..]).ok())
-            .as_ref()?;
-        Some(read(tree))
+        self.reparsed[file]
+            .get_or_init(|| syn::parse_str(&parsed.source.text[parsed.offset..]).ok())
+            .as_ref()
+    }
+
+    /// `function`'s signature, whole: the tree's, or, when the tree kept
+    /// only its name (`summary::signature_may_go`), a re-parse's. For what
+    /// every function's signature says, [`FnDef::arity`] and its kin read
+    /// less.
+    pub fn signature(&self, function: &FnDef<'a>) -> Option<&syn::Signature> {
+        let Some(body) = function.body.filter(|body| body.emptied_sig.is_some()) else {
+            return Some(function.sig);
+        };
+        let file = self.file_of(function);
+        summary::find_signature(self.reparsed(function.file)?, file.spans(), body.span.start)
     }
 
     /// The parsed file a function is in.

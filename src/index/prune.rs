@@ -55,7 +55,15 @@ fn prune(items: &mut Vec<syn::Item>) {
             true
         }
         syn::Item::Impl(i) => {
-            drop_docs(&mut i.attrs);
+            // Its first attribute is where its span starts (`lru_wrapper`
+            // places the wrapper by it); nothing reads its generics.
+            i.attrs.truncate(usize::from(
+                i.attrs
+                    .first()
+                    .is_some_and(|attr| matches!(attr.style, syn::AttrStyle::Outer)),
+            ));
+            i.attrs.shrink_to_fit();
+            i.generics = syn::Generics::default();
             keep_methods(&mut i.items, |impl_item| match impl_item {
                 syn::ImplItem::Fn(f) => Some(&mut f.attrs),
                 _ => None,
@@ -65,12 +73,15 @@ fn prune(items: &mut Vec<syn::Item>) {
             !i.items.is_empty()
         }
         syn::Item::Type(t) => {
-            drop_docs(&mut t.attrs);
+            t.attrs = Vec::new();
+            t.generics = syn::Generics::default();
             *t.ty = syn::Type::Verbatim(empty());
             true
         }
         syn::Item::Trait(t) => {
-            drop_docs(&mut t.attrs);
+            t.attrs = Vec::new();
+            t.generics = syn::Generics::default();
+            t.supertraits = Punctuated::new();
             keep_methods(&mut t.items, |trait_item| match trait_item {
                 syn::TraitItem::Fn(f) => Some(&mut f.attrs),
                 _ => None,
@@ -78,9 +89,12 @@ fn prune(items: &mut Vec<syn::Item>) {
             true
         }
         // Only the types recursive functions take are looked into, from
-        // a parse of the text between their kept braces (`written_fields`).
+        // a parse of the text between their kept braces (`written_fields`);
+        // a type is found by its name, and nothing reads its attributes
+        // (`derive`s, `repr`s) or generics.
         syn::Item::Struct(s) => {
-            drop_docs(&mut s.attrs);
+            s.attrs = Vec::new();
+            s.generics = syn::Generics::default();
             match &mut s.fields {
                 syn::Fields::Named(fields) => fields.named = Punctuated::new(),
                 syn::Fields::Unnamed(fields) => fields.unnamed = Punctuated::new(),
@@ -89,12 +103,14 @@ fn prune(items: &mut Vec<syn::Item>) {
             true
         }
         syn::Item::Enum(e) => {
-            drop_docs(&mut e.attrs);
+            e.attrs = Vec::new();
+            e.generics = syn::Generics::default();
             e.variants = Punctuated::new();
             true
         }
         syn::Item::Union(u) => {
-            drop_docs(&mut u.attrs);
+            u.attrs = Vec::new();
+            u.generics = syn::Generics::default();
             u.fields.named = Punctuated::new();
             true
         }

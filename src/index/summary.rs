@@ -22,6 +22,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
@@ -236,6 +237,65 @@ pub(crate) struct BodySummary {
     /// items are empty until something refers to the function (see
     /// [`deferrable`]).
     pub deferred: bool,
+    /// What the index reads of the function's signature, when the tree's
+    /// signature was emptied ([`signature_may_go`]).
+    pub emptied_sig: Option<SigShape>,
+}
+
+/// What is read of every function's signature, where the signature
+/// itself is read only for the few functions the recursion analysis, a
+/// rule or a fix looks into (`Index::signature` parses those again).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SigShape {
+    /// Parameters, `self` included.
+    pub arity: usize,
+    pub receiver: bool,
+    pub returns_value: bool,
+    /// The returned type's path (`body::infer_type` types calls by it).
+    pub return_type: Option<WrittenPath>,
+}
+
+impl SigShape {
+    pub fn of(sig: &syn::Signature) -> SigShape {
+        let return_type = match &sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, ty) => WrittenPath::of_type(ty),
+        };
+        SigShape {
+            arity: sig.inputs.len(),
+            receiver: sig.receiver().is_some(),
+            returns_value: !matches!(sig.output, syn::ReturnType::Default),
+            return_type,
+        }
+    }
+}
+
+/// Whether the tree may keep only the name of a signature, once its body
+/// is summarised and stripped: signatures are a fifth of what trees hold
+/// after pruning, and only functions on call-graph cycles (whose bodies
+/// are held, most of them), memoized functions and fixes read more than
+/// its [`SigShape`]. So a signature stays whole when the function has an
+/// attribute that may be a memoizer (anything but the built-in ones), or
+/// a `&mut` parameter, which a hand-rolled cache may be
+/// (`FnDef::mut_ref_params` reads those of every function).
+fn signature_may_go(attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
+    attrs.iter().all(is_inert_for_deferral)
+        && !sig.inputs.iter().any(|input| match input {
+            syn::FnArg::Typed(pat_type) => matches!(
+                &*pat_type.ty,
+                syn::Type::Reference(reference) if reference.mutability.is_some()
+            ),
+            syn::FnArg::Receiver(_) => false,
+        })
+}
+
+/// Empties a signature but for its keywords and name, which spans and
+/// names are read from (`spans::function`, `modules::push_fn`).
+fn empty_signature(sig: &mut syn::Signature) {
+    sig.generics = syn::Generics::default();
+    sig.inputs = Punctuated::new();
+    sig.variadic = None;
+    sig.output = syn::ReturnType::Default;
 }
 
 /// Summaries of a file's function bodies outside other bodies, by the
@@ -253,22 +313,34 @@ pub(crate) fn summarize_and_strip(
     summaries: super::Summaries,
 ) -> Bodies {
     let defer = summaries == super::Summaries::DeferTests;
+    let mut declared: HashSet<String> = ["Self", "self", "super", "crate"]
+        .map(String::from)
+        .into_iter()
+        .collect();
+    declared_names(&file.items, &mut declared);
     let mut blocks = Vec::new();
     item_bodies(&mut file.items, &mut blocks);
     let mut summaries: Vec<BodySummary> = blocks
         .iter()
-        .map(|(attrs, sig, block)| {
-            if defer && deferrable(attrs, sig, block, spans) {
-                deferred(block, spans)
+        .map(|body| {
+            if defer && body.free && deferrable(body.attrs, body.sig, body.block, spans) {
+                deferred(body.block, spans)
             } else {
-                summarize(sig, block, spans)
+                summarize(body.sig, body.block, spans)
             }
         })
         .collect();
-    let keep = on_name_cycles(blocks.iter().map(|(_, sig, _)| *sig).zip(&summaries));
+    let keep = on_name_cycles(
+        blocks.iter().map(|body| &*body.sig).zip(&summaries),
+        &declared,
+    );
     let mut bodies = Bodies::with_capacity_and_hasher(summaries.len(), Default::default());
-    for ((_, _, block), summary) in blocks.into_iter().zip(summaries.iter_mut()) {
-        strip(block, summary, &keep);
+    for (body, summary) in blocks.into_iter().zip(summaries.iter_mut()) {
+        strip(body.block, summary, &keep);
+        if !summary.held && !summary.deferred && signature_may_go(body.attrs, body.sig) {
+            summary.emptied_sig = Some(SigShape::of(body.sig));
+            empty_signature(body.sig);
+        }
     }
     for summary in summaries {
         bodies.insert(summary.span.start, summary);
@@ -393,9 +465,14 @@ pub(super) fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// A body with the attributes of its function (none for methods, which
-/// are never deferred) and its signature.
-type ItemBody<'t> = (&'t [syn::Attribute], &'t syn::Signature, &'t mut syn::Block);
+/// A body with the attributes and signature of its function.
+struct ItemBody<'t> {
+    attrs: &'t [syn::Attribute],
+    /// A free function's, which may be deferred (methods never are).
+    free: bool,
+    sig: &'t mut syn::Signature,
+    block: &'t mut syn::Block,
+}
 
 /// The bodies of the functions and methods among `items`.
 fn item_bodies<'t>(items: &'t mut [syn::Item], out: &mut Vec<ItemBody<'t>>) {
@@ -403,7 +480,12 @@ fn item_bodies<'t>(items: &'t mut [syn::Item], out: &mut Vec<ItemBody<'t>>) {
         match item {
             syn::Item::Fn(syn::ItemFn {
                 attrs, sig, block, ..
-            }) => out.push((attrs, sig, block)),
+            }) => out.push(ItemBody {
+                attrs,
+                free: true,
+                sig,
+                block,
+            }),
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &mut m.content {
                     item_bodies(items, out);
@@ -411,20 +493,34 @@ fn item_bodies<'t>(items: &'t mut [syn::Item], out: &mut Vec<ItemBody<'t>>) {
             }
             syn::Item::Impl(i) => {
                 for impl_item in &mut i.items {
-                    if let syn::ImplItem::Fn(syn::ImplItemFn { sig, block, .. }) = impl_item {
-                        out.push((&[], sig, block));
+                    if let syn::ImplItem::Fn(syn::ImplItemFn {
+                        attrs, sig, block, ..
+                    }) = impl_item
+                    {
+                        out.push(ItemBody {
+                            attrs,
+                            free: false,
+                            sig,
+                            block,
+                        });
                     }
                 }
             }
             syn::Item::Trait(t) => {
                 for trait_item in &mut t.items {
                     if let syn::TraitItem::Fn(syn::TraitItemFn {
+                        attrs,
                         sig,
                         default: Some(block),
                         ..
                     }) = trait_item
                     {
-                        out.push((&[], sig, block));
+                        out.push(ItemBody {
+                            attrs,
+                            free: false,
+                            sig,
+                            block,
+                        });
                     }
                 }
             }
@@ -449,11 +545,17 @@ fn strip(block: &mut syn::Block, summary: &mut BodySummary, keep: &HashSet<usize
 
 /// The bodies (by opening brace) of the functions that may be on a cycle
 /// of calls: a cycle of the graph where a function points to every
-/// function of the file with a name it calls. Resolution can only remove
-/// edges from that graph, except through renaming imports or other files,
-/// which the recursion walk handles by parsing the file again.
+/// function of the file with a name it calls, leaving out the calls that
+/// resolution cannot take to a function of the crate (`body.rs`): a
+/// method of a receiver whose type the source does not say
+/// (`self.0.fmt(f)`), and a path that starts with none of the names the
+/// file declares (`fmt::Display::fmt`, `Vec::new`). Resolution can only
+/// remove edges from that graph, except through renaming imports or other
+/// files, which the recursion walk handles by parsing the file again: the
+/// graph decides what is held, never what is found.
 fn on_name_cycles<'s>(
     bodies: impl Iterator<Item = (&'s syn::Signature, &'s BodySummary)>,
+    declared: &HashSet<String>,
 ) -> HashSet<usize> {
     let mut nodes: Vec<(String, &BodySummary)> = Vec::new();
     fn add<'s>(name: String, body: &'s BodySummary, nodes: &mut Vec<(String, &'s BodySummary)>) {
@@ -478,9 +580,15 @@ fn on_name_cycles<'s>(
                 .events
                 .iter()
                 .filter_map(|located| match &located.event {
-                    Event::Call { path, .. } => path.segments.last().map(String::as_str),
-                    Event::MethodCall { name, .. } => Some(name.as_str()),
-                    Event::Path { .. } | Event::Macro { .. } => None,
+                    Event::Call { path, .. } if reaches_declared(path, declared) => {
+                        path.segments.last().map(String::as_str)
+                    }
+                    Event::MethodCall { name, receiver, .. }
+                        if receiver_may_be_typed(receiver, &body.locals, declared) =>
+                    {
+                        Some(name.as_str())
+                    }
+                    _ => None,
                 })
                 .filter_map(|name| by_name.get(name))
                 .flatten()
@@ -496,6 +604,74 @@ fn on_name_cycles<'s>(
         .filter(|&v| !components.cycle_of(v).is_empty())
         .map(|v| nodes[v as usize].1.span.start)
         .collect()
+}
+
+/// Whether a call of `path` may resolve to a function of the file: a
+/// name alone, or a path whose first segment the file declares (or is
+/// `Self`, `self`, `super`, `crate`).
+fn reaches_declared(path: &WrittenPath, declared: &HashSet<String>) -> bool {
+    match path.segments.as_slice() {
+        [_] => !path.global,
+        [first, ..] => !path.global && declared.contains(first),
+        [] => false,
+    }
+}
+
+/// Whether `body::infer_type` may find a type for a method's receiver:
+/// not for an expression it cannot read (`TypeOf::Unknown`), nor for a
+/// local bound only without a type the source says, or annotated with
+/// a type that is not a path or whose path starts with a name the file
+/// does not declare (`x: &mut Vec<u8>`).
+fn receiver_may_be_typed(
+    receiver: &TypeOf,
+    locals: &[(String, LocalType)],
+    declared: &HashSet<String>,
+) -> bool {
+    match receiver {
+        TypeOf::Unknown => false,
+        TypeOf::Local(name) => {
+            locals
+                .iter()
+                .filter(|(bound, _)| bound == name)
+                .any(|(_, local)| match local {
+                    LocalType::Unknown | LocalType::Annotated(None) => false,
+                    LocalType::Annotated(Some(path)) => reaches_declared(path, declared),
+                    LocalType::SelfType | LocalType::Inferred(_) => true,
+                })
+        }
+        TypeOf::SelfValue | TypeOf::Struct(_) | TypeOf::Call(_) => true,
+    }
+}
+
+/// The names `items` declare that a path to a function of the file can
+/// start with besides the path keywords: types, traits, modules and the
+/// types impls are for.
+fn declared_names(items: &[syn::Item], out: &mut HashSet<String>) {
+    for item in items {
+        let name = match item {
+            syn::Item::Struct(s) => &s.ident,
+            syn::Item::Enum(e) => &e.ident,
+            syn::Item::Union(u) => &u.ident,
+            syn::Item::Type(t) => &t.ident,
+            syn::Item::Trait(t) => &t.ident,
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    declared_names(items, out);
+                }
+                &m.ident
+            }
+            syn::Item::Impl(i) => {
+                if let Some(last) =
+                    WrittenPath::of_type(&i.self_ty).and_then(|mut p| p.segments.pop())
+                {
+                    out.insert(last);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        out.insert(name.to_string());
+    }
 }
 
 /// Where a body's opening brace is: the key of [`Bodies`].
@@ -538,6 +714,7 @@ pub(crate) fn summarize(
         nested,
         held: true,
         deferred: false,
+        emptied_sig: None,
     }
 }
 
@@ -552,6 +729,7 @@ fn deferred(block: &syn::Block, spans: FileSpans<'_>) -> BodySummary {
         nested: Vec::new(),
         held: true,
         deferred: true,
+        emptied_sig: None,
     }
 }
 
@@ -804,6 +982,52 @@ impl<'ast> Visit<'ast> for Events<'_> {
             self.macro_depth -= 1;
         }
     }
+}
+
+/// The signature of the function (free, method or trait method with a
+/// body: those [`summarize_and_strip`] empties) whose body opens at byte
+/// `at` of `file`.
+pub(crate) fn find_signature<'t>(
+    items: &'t syn::File,
+    spans: FileSpans<'_>,
+    at: usize,
+) -> Option<&'t syn::Signature> {
+    fn search<'t>(
+        items: &'t [syn::Item],
+        spans: FileSpans<'_>,
+        at: usize,
+    ) -> Option<&'t syn::Signature> {
+        let contains =
+            |braces: proc_macro2::extra::DelimSpan| spans.span(braces.join()).range().contains(&at);
+        for item in items {
+            match item {
+                syn::Item::Fn(f) if open_brace(&f.block, spans) == at => return Some(&f.sig),
+                syn::Item::Impl(i) if contains(i.brace_token.span) => {
+                    return i.items.iter().find_map(|impl_item| match impl_item {
+                        syn::ImplItem::Fn(f) if open_brace(&f.block, spans) == at => Some(&f.sig),
+                        _ => None,
+                    });
+                }
+                syn::Item::Trait(t) if contains(t.brace_token.span) => {
+                    return t.items.iter().find_map(|trait_item| match trait_item {
+                        syn::TraitItem::Fn(syn::TraitItemFn {
+                            sig,
+                            default: Some(block),
+                            ..
+                        }) if open_brace(block, spans) == at => Some(sig),
+                        _ => None,
+                    });
+                }
+                syn::Item::Mod(syn::ItemMod {
+                    content: Some((brace, items)),
+                    ..
+                }) if contains(brace.span) => return search(items, spans, at),
+                _ => {}
+            }
+        }
+        None
+    }
+    search(&items.items, spans, at)
 }
 
 /// The body whose opening brace is at byte `at` of a re-parse of the file:

@@ -45,8 +45,10 @@ impl Rule for UnboundedMemoCache {
             };
             let attribute = &cx.analysis.memoizers.attributes[*memoizer];
             let function = cx.index.function(memoized.function);
-            let key_params: Vec<&syn::PatType> = function
-                .sig
+            let Some(sig) = cx.index.signature(function) else {
+                continue;
+            };
+            let key_params: Vec<&syn::PatType> = sig
                 .inputs
                 .iter()
                 .filter_map(|input| match input {
@@ -85,7 +87,7 @@ impl Rule for UnboundedMemoCache {
                 ),
             );
             f.function = Some(function.qualified_name.clone());
-            let params_span = match (function.sig.inputs.first(), function.sig.inputs.last()) {
+            let params_span = match (sig.inputs.first(), sig.inputs.last()) {
                 (Some(first), Some(last)) => {
                     use syn::spanned::Spanned;
                     Some(file.span(first.span()).to(file.span(last.span())))

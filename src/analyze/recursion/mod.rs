@@ -223,21 +223,25 @@ pub fn find_recursion(
         if cycle.is_empty() {
             continue;
         }
+        // Parsed again only if the file no longer has it, and then parses.
+        let Some(sig) = index.signature(function) else {
+            continue;
+        };
         let mut found = RecursiveFn {
             function: function.id,
             cycle: cycle.clone(),
-            params: params(function),
+            params: params(sig),
             calls: Vec::new(),
             verdict: Verdict::NoOverlap,
         };
-        let excluded = signature::exclusion(function, &cycle, &memoized, effects)
-            .or_else(|| signature::hidden_state(function, &mut type_defs));
+        let excluded = signature::exclusion(function, sig, &cycle, &memoized, effects)
+            .or_else(|| signature::hidden_state(function, sig, &mut type_defs));
         if let Some(exclusion) = excluded {
             found.verdict = Verdict::Excluded(exclusion);
             out.push(found);
             continue;
         }
-        let (calls, mutates) = recursive_calls(index, function, &cycles);
+        let (calls, mutates) = recursive_calls(index, function, sig, &cycles);
         if let Some(param) = mutates {
             let name = found.params.get(param).map_or("?", |p| p.name.as_str());
             found.verdict = Verdict::Excluded(Exclusion::InteriorMutability(name.to_string()));
@@ -257,7 +261,7 @@ pub fn find_recursion(
             found.verdict = Verdict::Overlapping(Overlap {
                 estimate: estimate::estimate(&chosen),
                 calls,
-                no_fix: signature::no_fix_reasons(function),
+                no_fix: signature::no_fix_reasons(function, sig),
             });
         }
         out.push(found);
@@ -265,10 +269,8 @@ pub fn find_recursion(
     out
 }
 
-fn params(function: &FnDef<'_>) -> Vec<Param> {
-    function
-        .sig
-        .inputs
+fn params(sig: &syn::Signature) -> Vec<Param> {
+    sig.inputs
         .iter()
         .enumerate()
         .map(|(i, input)| match input {
@@ -294,6 +296,7 @@ fn params(function: &FnDef<'_>) -> Vec<Param> {
 fn recursive_calls(
     index: &Index<'_>,
     function: &FnDef<'_>,
+    sig: &syn::Signature,
     cycles: &scc::Cycles,
 ) -> (Vec<RecursiveCall>, Option<usize>) {
     let targets: HashMap<(usize, usize), FnId> = function
@@ -310,20 +313,19 @@ fn recursive_calls(
         return (Vec::new(), None);
     }
     let takes_self = |f: FnId| index.function(f).has_receiver();
-    let mut walker =
-        walk::Walker::new(index.file_of(function), &targets, &takes_self, function.sig);
+    let mut walker = walk::Walker::new(index.file_of(function), &targets, &takes_self, sig);
     if index
         .with_block(function, |block| walker.walk(block))
         .is_none()
     {
         return (Vec::new(), None);
     }
-    let arity = function.sig.inputs.len();
+    let arity = sig.inputs.len();
     let mut calls: Vec<RecursiveCall> = walker
         .calls
         .into_iter()
         .map(|raw| {
-            let callee_arity = index.function(raw.callee).sig.inputs.len();
+            let callee_arity = index.function(raw.callee).arity();
             let lines_up = raw.args.len() == arity && callee_arity == arity;
             RecursiveCall {
                 span: raw.span,

@@ -16,6 +16,7 @@ use crate::index::{tokens_text, FnDef, FnId, FnOwner, Index, ModuleId};
 /// The cheap reasons not to look at a function's calls at all.
 pub(super) fn exclusion(
     function: &FnDef<'_>,
+    sig: &syn::Signature,
     cycle: &[FnId],
     memoized: &HashSet<FnId>,
     effects: &Effects,
@@ -26,8 +27,8 @@ pub(super) fn exclusion(
     if cycle.iter().any(|f| memoized.contains(f)) {
         return Some(Exclusion::Memoized);
     }
-    let callbacks = callback_generics(&function.sig.generics);
-    for input in &function.sig.inputs {
+    let callbacks = callback_generics(&sig.generics);
+    for input in &sig.inputs {
         match input {
             syn::FnArg::Receiver(receiver) => {
                 let by_mut_ref = receiver.reference.is_some() && receiver.mutability.is_some();
@@ -56,7 +57,7 @@ pub(super) fn exclusion(
             }
         }
     }
-    match &function.sig.output {
+    match &sig.output {
         syn::ReturnType::Default => return Some(Exclusion::ReturnsNothing),
         syn::ReturnType::Type(_, ty) => {
             if matches!(&**ty, syn::Type::Never(_))
@@ -69,7 +70,7 @@ pub(super) fn exclusion(
     if !effects.is_pure(function.id) {
         return Some(Exclusion::Impure);
     }
-    if let syn::ReturnType::Type(_, ty) = &function.sig.output {
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
         if nests_collections(ty, false) {
             return Some(Exclusion::OutputBounded);
         }
@@ -129,10 +130,14 @@ impl<'i, 'a> TypeDefs<'i, 'a> {
 /// A parameter (or `self`) whose type is one of the crate's structs with
 /// interior mutability or a callback in its fields: its methods may read or
 /// change state a cache key does not see (`self.memo: RefCell<HashMap>`).
-pub(super) fn hidden_state(function: &FnDef<'_>, defs: &mut TypeDefs<'_, '_>) -> Option<Exclusion> {
+pub(super) fn hidden_state(
+    function: &FnDef<'_>,
+    sig: &syn::Signature,
+    defs: &mut TypeDefs<'_, '_>,
+) -> Option<Exclusion> {
     let index = defs.index;
     let scope = index.scope_of(function.id);
-    for input in &function.sig.inputs {
+    for input in &sig.inputs {
         let (name, path) = match input {
             syn::FnArg::Receiver(_) => match &function.owner {
                 FnOwner::Impl {
@@ -313,8 +318,7 @@ fn nests_collections(ty: &syn::Type, inside_collection: bool) -> bool {
 }
 
 /// Why a cache wrapper could not be added to `function` automatically.
-pub(super) fn no_fix_reasons(function: &FnDef<'_>) -> Vec<String> {
-    let sig = function.sig;
+pub(super) fn no_fix_reasons(function: &FnDef<'_>, sig: &syn::Signature) -> Vec<String> {
     let mut reasons = Vec::new();
     let generic = sig
         .generics
