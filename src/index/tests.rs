@@ -326,6 +326,95 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
 }
 
 #[test]
+fn calls_resolution_cannot_take_to_the_file_make_no_cycle_of_names() {
+    let files = parse(&[(
+        "src/lib.rs",
+        "pub struct Wrapper(u8);
+        pub struct Node { next: Option<Box<Node>> }
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { self.0.fmt(f) }
+        }
+        impl Node {
+            pub fn new() -> Node { Vec::new(); Node { next: None } }
+            pub fn depth(&self) -> usize { Node::depth(self) }
+            pub fn size(&self) -> usize { let n: Node = Node::new(); n.size() }
+        }",
+    )]);
+    let index = Index::build(&files, &lib_target());
+    let held = |path: &str| {
+        index
+            .function(fn_id(&index, path))
+            .body
+            .expect("a body")
+            .held
+    };
+    // `self.0`'s method and `Vec::new` are not the file's.
+    for path in ["demo::Wrapper::fmt", "demo::Node::new"] {
+        assert!(!held(path), "{path} kept its statements");
+    }
+    // A path from a type the file declares, a local of such a type.
+    for path in ["demo::Node::depth", "demo::Node::size"] {
+        assert!(held(path), "{path} lost its statements");
+    }
+}
+
+#[test]
+fn emptied_signatures_come_back_whole() {
+    let files = parse(&[
+        (
+            "src/lib.rs",
+            "mod other;
+            pub fn across<T: Copy>(n: u64, label: &str) -> Vec<u64> { other::back(n) }
+            pub fn fill(memo: &mut Vec<u64>, n: u64) -> u64 { memo[0] }
+            #[some::memoizer]
+            pub fn marked(n: u64) -> u64 { n }
+            pub struct S;
+            impl S { pub fn method(&self, k: u8) -> S { S } }",
+        ),
+        (
+            "src/other.rs",
+            "pub fn back(n: u64) -> Vec<u64> { crate::across::<u8>(n, \"\") }",
+        ),
+    ]);
+    let index = Index::build(&files, &lib_target());
+    let function = |path: &str| index.function(fn_id(&index, path));
+    let emptied = |path: &str| function(path).body.expect("a body").emptied_sig.is_some();
+    // Off every cycle of names and plain: the tree keeps only the name.
+    for path in ["demo::across", "demo::other::back", "demo::S::method"] {
+        assert!(emptied(path), "{path} kept its signature");
+        assert!(function(path).sig.inputs.is_empty());
+    }
+    // A `&mut` parameter (a hand-rolled cache's table) or an attribute
+    // that may be a memoizer keeps it whole.
+    for path in ["demo::fill", "demo::marked"] {
+        assert!(!emptied(path), "{path} lost its signature");
+    }
+    let across = function("demo::across");
+    assert_eq!(
+        (
+            across.arity(),
+            across.has_receiver(),
+            across.returns_value()
+        ),
+        (2, false, true)
+    );
+    assert_eq!(
+        across.return_type().map(|p| p.segments),
+        Some(vec!["Vec".to_string()])
+    );
+    let method = function("demo::S::method");
+    assert_eq!((method.arity(), method.has_receiver()), (2, true));
+    // The whole signature, from a parse of the file again.
+    let whole = index.signature(across).expect("the file parses");
+    assert_eq!(
+        tokens_text(whole),
+        "fnacross<T:Copy>(n:u64,label:&str)->Vec<u64>"
+    );
+    let whole = index.signature(method).expect("the file parses");
+    assert_eq!(tokens_text(whole), "fnmethod(&self,k:u8)->S");
+}
+
+#[test]
 fn items_the_index_does_not_read_are_removed() {
     let files = parse(&[(
         "src/lib.rs",
