@@ -240,15 +240,7 @@ impl<'a> FnDef<'a> {
     pub fn mut_ref_params(
         &self,
     ) -> impl Iterator<Item = (&'a syn::PatType, &'a syn::TypeReference)> {
-        self.sig.inputs.iter().filter_map(|input| match input {
-            syn::FnArg::Typed(pat_type) => match &*pat_type.ty {
-                syn::Type::Reference(reference) if reference.mutability.is_some() => {
-                    Some((pat_type, reference))
-                }
-                _ => None,
-            },
-            syn::FnArg::Receiver(_) => None,
-        })
+        self.sig.inputs.iter().filter_map(summary::mut_ref_param)
     }
 
     /// Whether the function takes `self` in any form.
@@ -276,10 +268,7 @@ impl<'a> FnDef<'a> {
     pub(crate) fn return_type(&self) -> Option<WrittenPath> {
         match self.shape() {
             Some(shape) => shape.return_type.clone(),
-            None => match &self.sig.output {
-                syn::ReturnType::Default => None,
-                syn::ReturnType::Type(_, ty) => WrittenPath::of_type(ty),
-            },
+            None => summary::return_type_path(&self.sig.output),
         }
     }
 

@@ -257,16 +257,33 @@ pub(crate) struct SigShape {
 
 impl SigShape {
     pub fn of(sig: &syn::Signature) -> SigShape {
-        let return_type = match &sig.output {
-            syn::ReturnType::Default => None,
-            syn::ReturnType::Type(_, ty) => WrittenPath::of_type(ty),
-        };
         SigShape {
             arity: sig.inputs.len(),
             receiver: sig.receiver().is_some(),
             returns_value: !matches!(sig.output, syn::ReturnType::Default),
-            return_type,
+            return_type: return_type_path(&sig.output),
         }
+    }
+}
+
+/// The path of a signature's return type, when it is a path.
+pub(crate) fn return_type_path(output: &syn::ReturnType) -> Option<WrittenPath> {
+    match output {
+        syn::ReturnType::Default => None,
+        syn::ReturnType::Type(_, ty) => WrittenPath::of_type(ty),
+    }
+}
+
+/// A parameter passed by `&mut` (not `self`), with its reference type.
+pub(crate) fn mut_ref_param(input: &syn::FnArg) -> Option<(&syn::PatType, &syn::TypeReference)> {
+    match input {
+        syn::FnArg::Typed(pat_type) => match &*pat_type.ty {
+            syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                Some((pat_type, reference))
+            }
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
     }
 }
 
@@ -280,13 +297,10 @@ impl SigShape {
 /// (`FnDef::mut_ref_params` reads those of every function).
 fn signature_may_go(attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
     attrs.iter().all(is_inert_for_deferral)
-        && !sig.inputs.iter().any(|input| match input {
-            syn::FnArg::Typed(pat_type) => matches!(
-                &*pat_type.ty,
-                syn::Type::Reference(reference) if reference.mutability.is_some()
-            ),
-            syn::FnArg::Receiver(_) => false,
-        })
+        && !sig
+            .inputs
+            .iter()
+            .any(|input| mut_ref_param(input).is_some())
 }
 
 /// Empties a signature but for its keywords and name, which spans and

@@ -44,6 +44,11 @@ fn fn_id(index: &Index<'_>, path: &str) -> FnId {
         .unwrap_or_else(|| panic!("no function `{path}`; have {:?}", names(index)))
 }
 
+/// The summary of the body of the function at `path`.
+fn body<'i>(index: &'i Index<'_>, path: &str) -> &'i summary::BodySummary {
+    index.function(fn_id(index, path)).body.expect("a body")
+}
+
 fn names(index: &Index<'_>) -> Vec<String> {
     index.fns.iter().map(|f| f.qualified_name.clone()).collect()
 }
@@ -341,13 +346,7 @@ fn calls_resolution_cannot_take_to_the_file_make_no_cycle_of_names() {
         }",
     )]);
     let index = Index::build(&files, &lib_target());
-    let held = |path: &str| {
-        index
-            .function(fn_id(&index, path))
-            .body
-            .expect("a body")
-            .held
-    };
+    let held = |path: &str| body(&index, path).held;
     // `self.0`'s method and `Vec::new` are not the file's.
     for path in ["demo::Wrapper::fmt", "demo::Node::new"] {
         assert!(!held(path), "{path} kept its statements");
@@ -378,7 +377,7 @@ fn emptied_signatures_come_back_whole() {
     ]);
     let index = Index::build(&files, &lib_target());
     let function = |path: &str| index.function(fn_id(&index, path));
-    let emptied = |path: &str| function(path).body.expect("a body").emptied_sig.is_some();
+    let emptied = |path: &str| body(&index, path).emptied_sig.is_some();
     // Off every cycle of names and plain: the tree keeps only the name.
     for path in ["demo::across", "demo::other::back", "demo::S::method"] {
         assert!(emptied(path), "{path} kept its signature");
@@ -526,13 +525,7 @@ fn test_functions_wait_until_something_refers_to_them() {
         "#,
     )]);
     let index = Index::build(&files, &lib_target());
-    let deferred = |name: &str| {
-        index
-            .function(fn_id(&index, name))
-            .body
-            .expect("a body")
-            .deferred
-    };
+    let deferred = |name: &str| body(&index, name).deferred;
     for name in [
         "demo::plain",
         "demo::in_tokio",
