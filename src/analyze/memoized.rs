@@ -255,12 +255,12 @@ const FILLS: &[&str] = &[
 /// body, so that what the cell holds is what the function returns. A
 /// function that merely fills a cell on the way (`main` initialising a
 /// global) is not memoized by it.
-fn returns_the_value(function: &FnDef<'_>, span: Span) -> bool {
+fn returns_the_value(index: &Index<'_>, function: &FnDef<'_>, span: Span) -> bool {
     if !function.returns_value() {
         return false;
     }
-    function
-        .tail_start()
+    index
+        .tail_start(function)
         .is_some_and(|tail_start| tail_start <= span.start)
 }
 
@@ -285,7 +285,7 @@ fn hand_rolled(index: &Index<'_>, function: &FnDef<'_>) -> Option<Memoized> {
                 used.method.as_deref(),
                 Some("get_or_init" | "get_or_try_init")
             )
-            && returns_the_value(function, used.span)
+            && returns_the_value(index, function, used.span)
         {
             return Some(Memoized {
                 function: function.id,

@@ -292,11 +292,6 @@ impl<'a> FnDef<'a> {
     pub fn body_span(&self) -> Option<Span> {
         self.body.map(|body| body.span)
     }
-
-    /// Where the body's tail expression starts, when it ends in one.
-    pub fn tail_start(&self) -> Option<usize> {
-        self.body?.tail_start
-    }
 }
 
 /// What kind of static storage a [`StaticDef`] is.
@@ -472,6 +467,13 @@ impl<'a> Index<'a> {
     }
 
     /// The parsed file a function is in.
+    /// Where `function`'s tail expression starts, when its body ends in
+    /// one.
+    pub fn tail_start(&self, function: &FnDef<'_>) -> Option<usize> {
+        let tail = function.body?.tail?;
+        Some(self.file_of(function).span(tail).start)
+    }
+
     pub fn file_of(&self, function: &FnDef<'_>) -> &'a ParsedFile {
         &self.files[function.file]
     }

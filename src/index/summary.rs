@@ -222,8 +222,11 @@ pub(crate) struct NestedFn {
 pub(crate) struct BodySummary {
     /// The braces and everything between.
     pub span: Span,
-    /// Where the tail expression starts, when the body ends in one.
-    pub tail_start: Option<usize>,
+    /// Where the tail expression starts, when the body ends in one, as
+    /// syn's span: turned into an offset only for the few functions that
+    /// ask (`Index::tail_start`), since a span costs two lookups in
+    /// proc-macro2's source map.
+    pub tail: Option<proc_macro2::Span>,
     /// Names bound by the parameters and the body, in binding order.
     pub locals: Vec<(String, LocalType)>,
     pub events: Vec<Located>,
@@ -700,7 +703,6 @@ pub(crate) fn summarize(
     block: &syn::Block,
     spans: FileSpans<'_>,
 ) -> BodySummary {
-    let tail_start = tail_start(block, spans);
     let locals = locals(sig, block);
     let mut walk = Events {
         spans,
@@ -722,7 +724,7 @@ pub(crate) fn summarize(
     nested.extend(items);
     BodySummary {
         span: spans.span(block.brace_token.span.join()),
-        tail_start,
+        tail: tail(block),
         locals,
         events,
         nested,
@@ -737,7 +739,7 @@ pub(crate) fn summarize(
 fn deferred(block: &syn::Block, spans: FileSpans<'_>) -> BodySummary {
     BodySummary {
         span: spans.span(block.brace_token.span.join()),
-        tail_start: tail_start(block, spans),
+        tail: tail(block),
         locals: Vec::new(),
         events: Vec::new(),
         nested: Vec::new(),
@@ -747,9 +749,10 @@ fn deferred(block: &syn::Block, spans: FileSpans<'_>) -> BodySummary {
     }
 }
 
-fn tail_start(block: &syn::Block, spans: FileSpans<'_>) -> Option<usize> {
+/// Where the body's tail expression starts, when it ends in one.
+fn tail(block: &syn::Block) -> Option<proc_macro2::Span> {
     match block.stmts.last() {
-        Some(syn::Stmt::Expr(tail, None)) => Some(spans.span(spans::expr_start(tail)).start),
+        Some(syn::Stmt::Expr(tail, None)) => Some(spans::expr_start(tail)),
         _ => None,
     }
 }
