@@ -16,14 +16,6 @@
 //! mimalloc's defaults, 4,000 with resets only and 510 without purges;
 //! with resets only, the kernel zeroing pages was a tenth of the check's
 //! time.
-//!
-//! mimalloc is built without transparent huge pages (libmimalloc-sys's
-//! `no_thp` feature: it no longer asks the kernel for them with
-//! `madvise`). With them, each of the check's page faults zeroed 2 MiB:
-//! on the benchmark corpus at `-j1`, 107 such faults cost 0.6 s of system
-//! time against 0.2 s without, where the parse floor (which holds far
-//! less) took 69 and saw no difference; user time rose by less than
-//! system time fell, and peak memory fell by 15 MB.
 
 /// The type of the binaries' `#[global_allocator]`.
 pub type Allocator = mimalloc::MiMalloc;
