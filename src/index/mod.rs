@@ -381,6 +381,14 @@ impl<'a> Index<'a> {
             lookups: RefCell::new(HashMap::default()),
             reparsed: files.iter().map(|_| OnceCell::new()).collect(),
         };
+        // Nearly every function has a body: the list of functions grows
+        // once or not at all, rather than copying itself a dozen times.
+        index.fns.reserve(
+            files
+                .iter()
+                .map(|file| file.bodies.as_ref().map_or(0, |bodies| bodies.len()))
+                .sum(),
+        );
         modules::build_module_tree(&mut index, targets);
         modules::collect_items(&mut index);
         body::collect_bodies(&mut index);
