@@ -474,7 +474,6 @@ impl<'a> Index<'a> {
         summary::find_signature(self.reparsed(function.file)?, file.spans(), body.span.start)
     }
 
-    /// The parsed file a function is in.
     /// Where `function`'s tail expression starts, when its body ends in
     /// one.
     pub fn tail_start(&self, function: &FnDef<'_>) -> Option<usize> {
@@ -482,6 +481,7 @@ impl<'a> Index<'a> {
         Some(self.file_of(function).span(tail).start)
     }
 
+    /// The parsed file a function is in.
     pub fn file_of(&self, function: &FnDef<'_>) -> &'a ParsedFile {
         &self.files[function.file]
     }
