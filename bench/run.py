@@ -106,6 +106,8 @@ def main() -> int:
     subset_files = sum(1 for path, _ in files if path.parts[0] in subset)
     full_paths = [str(VENDOR_DIR)]
     subset_paths = [str(VENDOR_DIR / crate) for crate in subset]
+    if options.instructions:
+        return count_instructions(subset_paths, subset_lines)
 
     configs = []
     for jobs in sorted({1, options.jobs}):
@@ -120,9 +122,6 @@ def main() -> int:
     # them; with every body summarised at once the findings must be the same.
     eager_args = ["check", *full_paths, f"-j{options.jobs}", "--format", "json", "--summarize-every-body"]
     configs.append(Config(f"eager full -j{options.jobs}", eager_args, full_paths, total_lines, options.jobs, True))
-
-    if options.instructions:
-        return count_instructions(subset_paths, subset_lines)
 
     print(machine_line())
     print(
@@ -146,9 +145,10 @@ def main() -> int:
     return report(configs, options)
 
 
-# A last-level cache the size of one core's share on the development
-# machine: cachegrind would otherwise take the host's whole L3, which
-# holds the subset and all it allocates.
+# A 4 MiB last-level cache, what one core of a desktop part has:
+# cachegrind would otherwise simulate the host's L3 (480 MiB on the
+# development machine), which holds the subset and all it allocates, so
+# that almost nothing would miss.
 CACHEGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=yes", "--LL=4194304,16,64"]
 
 
