@@ -31,7 +31,7 @@
 use syn::spanned::Spanned;
 
 use crate::diagnostic::{Applicability, Dependency, Edit, Fix};
-use crate::index::{FnDef, FnId, FnOwner, Index, ParsedFile};
+use crate::index::{outline, FnDef, FnId, FnOwner, Index, ParsedFile};
 use crate::source::Span;
 
 /// The `lru` requirement added to `Cargo.toml`.
@@ -650,25 +650,17 @@ fn to_newlines(text: &str, newline: &str) -> String {
 
 /// The span of the inherent `impl` block holding method `f`.
 fn enclosing_impl(file: &ParsedFile, f: &FnDef<'_>) -> Option<Span> {
-    fn search(file: &ParsedFile, items: &[syn::Item], target: Span) -> Option<Span> {
-        for item in items {
-            let span = file.span(item.span());
-            if span.start > target.start || span.end < target.end {
-                continue;
+    fn search(file: &ParsedFile, items: &[outline::Item], target: Span) -> Option<Span> {
+        items.iter().find_map(|item| match item {
+            outline::Item::Impl(block) => {
+                let span = file.span(block.span);
+                (span.start <= target.start && target.end <= span.end).then_some(span)
             }
-            match item {
-                syn::Item::Impl(_) => return Some(span),
-                syn::Item::Mod(module) => {
-                    if let Some((_, items)) = &module.content {
-                        return search(file, items, target);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
+            outline::Item::Mod(module) => search(file, module.content.as_deref()?, target),
+            _ => None,
+        })
     }
-    search(file, &file.ast.items, f.item_span)
+    search(file, &file.outline, f.item_span)
 }
 
 /// `#[cached::cached(size = N)]` for a package that already uses `cached`.

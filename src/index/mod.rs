@@ -19,6 +19,7 @@
 mod body;
 pub mod macro_fns;
 mod modules;
+pub mod outline;
 mod prune;
 mod scope;
 pub(crate) mod spans;
@@ -39,10 +40,14 @@ pub use scope::Scope;
 /// A parsed file of the unit.
 pub struct ParsedFile {
     pub source: SourceFile,
-    /// The syntax tree; once [`ParsedFile::prepare_for_index`] ran, most
-    /// function bodies have no statements (their summaries are in
-    /// `bodies`) and items the index does not read are empty.
+    /// The syntax tree as parsed, for what reads all of it (the
+    /// suppressions' coverage); [`ParsedFile::prepare_for_index`] moves
+    /// what the index reads into `outline` and leaves it empty.
     pub ast: syn::File,
+    /// The file's items as the index reads them (`outline.rs`), once
+    /// prepared: most function bodies there have no statements (their
+    /// summaries are in `bodies`).
+    pub outline: Vec<outline::Item>,
     /// Bytes of the text before what syn parsed (a BOM, a shebang line):
     /// added to every span so that offsets are into `source.text`.
     pub offset: usize,
@@ -72,16 +77,18 @@ impl ParsedFile {
             ast,
             offset,
             macro_fns,
+            outline: Vec::new(),
             bodies: None,
         }
     }
 
     /// Keeps of the tree only what the index reads: items it never looks
     /// at are removed (`prune.rs`), every function body is summarised and
-    /// most lose their statements (`summary.rs`). Done right after parsing,
-    /// once everything that reads the whole tree (the suppressions'
-    /// coverage) has read it, so that the unit's peak memory follows what
-    /// the index keeps rather than whole trees. Test functions' bodies
+    /// most lose their statements (`summary.rs`), and the rest becomes the
+    /// file's outline (`outline.rs`) while the tree is dropped. Done right
+    /// after parsing, once everything that reads the whole tree (the
+    /// suppressions' coverage) has read it, so that the unit's peak memory
+    /// follows what the index keeps rather than whole trees. Test functions' bodies
     /// wait to be summarised until something refers to them (see
     /// `summary::deferrable`).
     pub fn prepare_for_index(&mut self) {
@@ -104,6 +111,8 @@ impl ParsedFile {
             );
         }
         self.bodies = Some(bodies);
+        self.outline = outline::build(std::mem::take(&mut self.ast.items));
+        self.ast.attrs = Vec::new();
     }
 
     fn spans(&self) -> summary::FileSpans<'_> {
@@ -158,7 +167,7 @@ pub struct Module<'a> {
     /// Index into the unit's parsed files.
     pub file: usize,
     pub parent: Option<ModuleId>,
-    pub items: &'a [syn::Item],
+    pub items: &'a [outline::Item],
     /// Named items declared here.
     pub(crate) children: HashMap<String, ModuleId>,
     pub(crate) fns: HashMap<String, FnId>,
@@ -439,11 +448,16 @@ impl<'a> Index<'a> {
     }
 
     /// The fields of a struct or union of `module` (one of its `items`), or
-    /// of each variant of an enum, as written: the tree holds none (see
-    /// `prune.rs`), and only the few types recursive functions take are
-    /// ever looked into. `None` for any other item.
-    pub fn type_fields(&self, module: &Module<'a>, item: &syn::Item) -> Option<Vec<syn::Fields>> {
-        prune::written_fields(item, &self.files[module.file])
+    /// of each variant of an enum, parsed from the text: the outline holds
+    /// only where they are written, and only the few types recursive
+    /// functions take are ever looked into. `None` for an alias, or for
+    /// fields that do not parse.
+    pub fn type_fields(
+        &self,
+        module: &Module<'a>,
+        item: &outline::TypeItem,
+    ) -> Option<Vec<syn::Fields>> {
+        item.fields_in(&self.files[module.file])
     }
 
     /// Calls `read` with the whole tree of the unit's file `file`, parsed

@@ -11,10 +11,10 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    tokens_text, CrateRoot, FnDef, FnId, FnOwner, Index, Module, ModuleId, StaticDef, StaticId,
-    StaticKind,
+    outline, tokens_text, CrateRoot, FnDef, FnId, FnOwner, Index, Module, ModuleId, StaticDef,
+    StaticId, StaticKind,
 };
-use crate::index::scope::{flatten_use_tree, Scope};
+use crate::index::scope::Scope;
 use crate::index::summary::BodySummary;
 
 /// A crate root the package layout says exists.
@@ -142,7 +142,7 @@ fn add_file_module(
         path,
         file,
         parent,
-        &parsed.ast.items,
+        &parsed.outline,
         child_dir,
         orphan,
     )
@@ -157,7 +157,7 @@ fn add_module<'a>(
     path: Vec<String>,
     file: usize,
     parent: Option<ModuleId>,
-    items: &'a [syn::Item],
+    items: &'a [outline::Item],
     child_dir: PathBuf,
     orphan: bool,
 ) -> ModuleId {
@@ -187,14 +187,14 @@ fn add_module<'a>(
     for item in items {
         // Children may be other files; name this one again for each item.
         crate::guard::enter_file(files[file].source.id);
-        let syn::Item::Mod(item_mod) = item else {
+        let outline::Item::Mod(item_mod) = item else {
             continue;
         };
-        let name = item_mod.ident.to_string();
+        let name = item_mod.name.clone();
         let mut child_path = path.clone();
         child_path.push(name.clone());
-        let path_attr = path_attribute(&item_mod.attrs);
-        let child = if let Some((_, inline_items)) = &item_mod.content {
+        let path_attr = &item_mod.path_attr;
+        let child = if let Some(inline_items) = &item_mod.content {
             let dir = match &path_attr {
                 Some(p) => child_dir.join(p),
                 None => child_dir.join(&name),
@@ -242,7 +242,7 @@ fn add_module<'a>(
                         child_path,
                         f,
                         Some(id),
-                        &files[f].ast.items,
+                        &files[f].outline,
                         dir,
                         orphan,
                     )
@@ -269,24 +269,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| {
-        if !attr.path().is_ident("path") {
-            return None;
-        }
-        let syn::Meta::NameValue(nv) = &attr.meta else {
-            return None;
-        };
-        match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        }
-    })
 }
 
 /// Per package directory, the target that owns the files no `mod`
@@ -358,25 +340,26 @@ fn guess_module(path: &Path, targets: &[&CrateTarget]) -> (String, Vec<String>) 
 pub(super) fn collect_items(index: &mut Index<'_>) {
     for m in 0..index.modules.len() {
         let module_id = ModuleId(m as u32);
-        crate::guard::enter_file(index.files[index.modules[m].file].source.id);
+        let files = index.files;
+        let file = &files[index.modules[m].file];
+        crate::guard::enter_file(file.source.id);
         let items = index.modules[m].items;
         let module_path = index.modules[m].full_path();
         for item in items {
             match item {
-                syn::Item::Use(item_use) => {
-                    let mut imports = Vec::new();
-                    flatten_use_tree(&item_use.tree, &mut Vec::new(), &mut imports);
+                outline::Item::Use(imports) => {
                     for (name, path, glob) in imports {
-                        let full = Scope::of_module(index, module_id).absolutize_use(&path);
+                        let full = Scope::of_module(index, module_id).absolutize_use(path);
                         let module = &mut index.modules[m];
-                        if glob {
+                        if *glob {
                             module.globs.push(full);
                         } else if name != "_" {
-                            module.imports.insert(name, full);
+                            module.imports.insert(name.clone(), full);
                         }
                     }
                 }
-                syn::Item::Fn(item_fn) => {
+                outline::Item::Fn(fn_item) => {
+                    let item_fn = &fn_item.item;
                     let id = push_fn(
                         index,
                         module_id,
@@ -386,53 +369,53 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                         Some(&item_fn.vis),
                         &item_fn.sig,
                         Some(body_of(index, module_id, &item_fn.block)),
-                        item_span(index, m, item),
+                        file.span(fn_item.span),
                     );
                     index.modules[m]
                         .fns
                         .insert(item_fn.sig.ident.to_string(), id);
                 }
-                syn::Item::Struct(s) => {
-                    index.modules[m].types.insert(s.ident.to_string(), ());
+                outline::Item::Type(type_item) => {
+                    index.modules[m].types.insert(type_item.name.clone(), ());
                 }
-                syn::Item::Enum(e) => {
-                    index.modules[m].types.insert(e.ident.to_string(), ());
+                outline::Item::Trait(trait_item) => {
+                    index.modules[m].types.insert(trait_item.name.clone(), ());
                 }
-                syn::Item::Union(u) => {
-                    index.modules[m].types.insert(u.ident.to_string(), ());
+                outline::Item::Static(s) => {
+                    let span = file.span(s.span);
+                    push_static(
+                        index,
+                        module_id,
+                        None,
+                        s.name.clone(),
+                        s.kind,
+                        s.ty.clone(),
+                        span,
+                    );
                 }
-                syn::Item::Type(t) => {
-                    index.modules[m].types.insert(t.ident.to_string(), ());
-                }
-                syn::Item::Trait(t) => {
-                    index.modules[m].types.insert(t.ident.to_string(), ());
-                }
-                syn::Item::Static(s) => {
-                    let span = item_span(index, m, item);
-                    let (name, kind, ty) = static_item(s);
-                    push_static(index, module_id, None, name, kind, ty, span);
-                }
-                syn::Item::Macro(item_macro) => {
-                    // Most item macros declare neither statics nor
-                    // functions: their spans are not worth computing.
-                    let statics = statics_in_macro(&item_macro.mac);
-                    let file = &index.files[index.modules[m].file];
+                outline::Item::Macro(item_macro) => {
                     let macro_fn = if file.macro_fns.is_empty() {
                         None
                     } else {
-                        let start = syn::spanned::Spanned::span(&item_macro.mac.path)
-                            .byte_range()
-                            .start;
+                        let start = item_macro.path_start.byte_range().start;
                         file.macro_fns
                             .iter()
                             .find(|f| f.macro_start.byte_range().start == start)
                     };
-                    if statics.is_empty() && macro_fn.is_none() {
+                    if item_macro.statics.is_empty() && macro_fn.is_none() {
                         continue;
                     }
-                    let span = item_span(index, m, item);
-                    for (name, kind, ty) in statics {
-                        push_static(index, module_id, None, name, kind, ty, span);
+                    let span = file.span(item_macro.span);
+                    for (name, kind, ty) in &item_macro.statics {
+                        push_static(
+                            index,
+                            module_id,
+                            None,
+                            name.clone(),
+                            *kind,
+                            ty.clone(),
+                            span,
+                        );
                     }
                     if let Some(macro_fn) = macro_fn {
                         let item_fn = &macro_fn.item;
@@ -452,7 +435,7 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                             .insert(item_fn.sig.ident.to_string(), id);
                     }
                 }
-                _ => {}
+                outline::Item::Mod(_) | outline::Item::Impl(_) => {}
             }
         }
     }
@@ -464,37 +447,30 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
         crate::guard::enter_file(index.files[index.modules[m].file].source.id);
         for item in index.modules[m].items {
             match item {
-                syn::Item::Impl(item_impl) => collect_impl(index, module_id, item_impl),
-                syn::Item::Trait(item_trait) => collect_trait(index, module_id, item_trait),
+                outline::Item::Impl(block) => collect_impl(index, module_id, block),
+                outline::Item::Trait(item_trait) => collect_trait(index, module_id, item_trait),
                 _ => {}
             }
         }
     }
 }
 
-fn item_span(index: &Index<'_>, module: usize, item: &syn::Item) -> crate::source::Span {
-    let file = &index.files[index.modules[module].file];
-    file.span(super::spans::item(item))
-}
-
-fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn::ItemImpl) {
+fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, block: &'a outline::ImplBlock) {
     let scope = Scope::of_module(index, module);
-    let self_ty = scope.resolve_type(&item_impl.self_ty);
-    let trait_path = item_impl
-        .trait_
+    let self_ty = block
+        .self_ty
         .as_ref()
-        .map(|(_, path, _)| scope.resolve_path_text(path));
-    let owner_path = self_ty
-        .clone()
-        .unwrap_or_else(|| vec![tokens_text(&item_impl.self_ty)]);
+        .and_then(|path| scope.resolve_type_path(path));
+    let trait_path = block
+        .trait_path
+        .as_ref()
+        .map(|path| scope.resolve_written_path_text(path));
+    let owner_path = self_ty.clone().unwrap_or_else(|| vec![block.self_text()]);
     let mut prefix = index.module(module).full_path();
     if let Some(last) = owner_path.last() {
         prefix.push(last.clone());
     }
-    for impl_item in &item_impl.items {
-        let syn::ImplItem::Fn(method) = impl_item else {
-            continue;
-        };
+    for method in &block.methods {
         let span = index.files[index.module(module).file].span(super::spans::impl_fn(method));
         let id = push_fn(
             index,
@@ -520,13 +496,10 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, item_impl: &'a syn:
     }
 }
 
-fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a syn::ItemTrait) {
+fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a outline::TraitItem) {
     let mut trait_path = index.module(module).full_path();
-    trait_path.push(item_trait.ident.to_string());
-    for trait_item in &item_trait.items {
-        let syn::TraitItem::Fn(method) = trait_item else {
-            continue;
-        };
+    trait_path.push(item_trait.name.clone());
+    for method in &item_trait.methods {
         let span = index.files[index.module(module).file].span(super::spans::trait_fn(method));
         let id = push_fn(
             index,

@@ -4,66 +4,40 @@
 //! peak memory (the kernel zeroes fresh pages, about 1 ms per MB), and the
 //! trees are most of it. `summary.rs` does the same for function bodies.
 //!
-//! What stays is what `modules.rs`, `body.rs` and the analyses read: module
-//! declarations, `use` items, functions and methods (signatures and
-//! attributes), impls and traits with methods, structs, enums and
-//! unions without their fields (read again from the text for the few types
-//! recursive functions take), statics' names and types, aliases' names,
-//! and the item macros that declare statics or cached functions.
-
-use syn::punctuated::Punctuated;
+//! What stays goes into the file's outline (`outline.rs`), which keeps of
+//! each item only what `modules.rs`, `body.rs` and the analyses read: the
+//! tree is dropped once it is made. Pruning first spares the outline the
+//! items it would drop, and the summaries the names those items declare.
 
 use super::macro_fns::cached_macro_name;
 use super::modules::static_macro_kind;
-use super::ParsedFile;
 
 /// Drops, in place, what the index never reads from `file`.
 pub(crate) fn prune_file(file: &mut syn::File) {
-    drop_docs(&mut file.attrs);
     prune(&mut file.items);
 }
 
 /// Removes the items the index never reads (constants, `extern` blocks,
 /// macros other than those that declare statics or cached functions, impls
-/// without methods, associated items other than methods) and empties the
-/// initial values of statics, the types of aliases and doc comments.
+/// without methods, associated items other than methods) and the doc
+/// comments of functions, which they keep in the outline (`outline.rs`).
 /// Generated code (`windows-sys`) is mostly such items, documented code has
-/// a doc line for every few lines of code. The lists are shrunk to what
-/// stays: syn grows them by doubling, from four.
+/// a doc line for every few lines of code.
 fn prune(items: &mut Vec<syn::Item>) {
-    let empty = proc_macro2::TokenStream::new;
     items.retain_mut(|item| match item {
         syn::Item::Const(_) | syn::Item::ForeignMod(_) => false,
-        syn::Item::Macro(m) => {
-            drop_docs(&mut m.attrs);
-            declares_items(&m.mac)
-        }
-        syn::Item::Static(s) => {
-            drop_docs(&mut s.attrs);
-            *s.expr = syn::Expr::Verbatim(empty());
-            true
-        }
+        syn::Item::Macro(m) => declares_items(&m.mac),
         syn::Item::Fn(f) => {
             drop_docs(&mut f.attrs);
             true
         }
         syn::Item::Mod(m) => {
-            drop_docs(&mut m.attrs);
             if let Some((_, items)) = &mut m.content {
                 prune(items);
             }
             true
         }
         syn::Item::Impl(i) => {
-            // Its first attribute is where its span starts (`lru_wrapper`
-            // places the wrapper by it); nothing reads its generics.
-            i.attrs.truncate(usize::from(
-                i.attrs
-                    .first()
-                    .is_some_and(|attr| matches!(attr.style, syn::AttrStyle::Outer)),
-            ));
-            i.attrs.shrink_to_fit();
-            i.generics = syn::Generics::default();
             keep_methods(&mut i.items, |impl_item| match impl_item {
                 syn::ImplItem::Fn(f) => Some(&mut f.attrs),
                 _ => None,
@@ -72,55 +46,19 @@ fn prune(items: &mut Vec<syn::Item>) {
             // for T {}` is one of two impls of every `windows-sys` type).
             !i.items.is_empty()
         }
-        syn::Item::Type(t) => {
-            t.attrs = Vec::new();
-            t.generics = syn::Generics::default();
-            *t.ty = syn::Type::Verbatim(empty());
-            true
-        }
         syn::Item::Trait(t) => {
-            t.attrs = Vec::new();
-            t.generics = syn::Generics::default();
-            t.supertraits = Punctuated::new();
             keep_methods(&mut t.items, |trait_item| match trait_item {
                 syn::TraitItem::Fn(f) => Some(&mut f.attrs),
                 _ => None,
             });
             true
         }
-        // Only the types recursive functions take are looked into, from
-        // a parse of the text between their kept braces (`written_fields`);
-        // a type is found by its name, and nothing reads its attributes
-        // (`derive`s, `repr`s) or generics.
-        syn::Item::Struct(s) => {
-            s.attrs = Vec::new();
-            s.generics = syn::Generics::default();
-            match &mut s.fields {
-                syn::Fields::Named(fields) => fields.named = Punctuated::new(),
-                syn::Fields::Unnamed(fields) => fields.unnamed = Punctuated::new(),
-                syn::Fields::Unit => {}
-            }
-            true
-        }
-        syn::Item::Enum(e) => {
-            e.attrs = Vec::new();
-            e.generics = syn::Generics::default();
-            e.variants = Punctuated::new();
-            true
-        }
-        syn::Item::Union(u) => {
-            u.attrs = Vec::new();
-            u.generics = syn::Generics::default();
-            u.fields.named = Punctuated::new();
-            true
-        }
         _ => true,
     });
-    items.shrink_to_fit();
 }
 
 /// Keeps of an impl's or a trait's items only the methods, without their
-/// doc comments, in a list shrunk to them; `method_attrs` gives a method's
+/// doc comments; `method_attrs` gives a method's
 /// attributes and `None` for any other item.
 fn keep_methods<T>(
     items: &mut Vec<T>,
@@ -133,43 +71,6 @@ fn keep_methods<T>(
         }
         None => false,
     });
-    items.shrink_to_fit();
-}
-
-/// The fields of a struct or union, or of each variant of an enum, of
-/// `file` (pruned, so the tree holds none), parsed from the text between
-/// the braces or parentheses the tree kept; `None` for other items.
-pub(super) fn written_fields(item: &syn::Item, file: &ParsedFile) -> Option<Vec<syn::Fields>> {
-    let text = |delimiters: proc_macro2::extra::DelimSpan| {
-        let range = file.span(delimiters.join()).range();
-        &file.source.text[range]
-    };
-    let fields = match item {
-        syn::Item::Struct(s) => match &s.fields {
-            syn::Fields::Named(named) => {
-                syn::Fields::Named(syn::parse_str(text(named.brace_token.span)).ok()?)
-            }
-            syn::Fields::Unnamed(unnamed) => {
-                syn::Fields::Unnamed(syn::parse_str(text(unnamed.paren_token.span)).ok()?)
-            }
-            syn::Fields::Unit => syn::Fields::Unit,
-        },
-        syn::Item::Union(u) => {
-            syn::Fields::Named(syn::parse_str(text(u.fields.brace_token.span)).ok()?)
-        }
-        syn::Item::Enum(e) => {
-            let variants = |input: syn::parse::ParseStream| {
-                let inside;
-                syn::braced!(inside in input);
-                Punctuated::<syn::Variant, syn::Token![,]>::parse_terminated(&inside)
-            };
-            let variants =
-                syn::parse::Parser::parse_str(variants, text(e.brace_token.span)).ok()?;
-            return Some(variants.into_iter().map(|variant| variant.fields).collect());
-        }
-        _ => return None,
-    };
-    Some(vec![fields])
 }
 
 /// Drops doc comments, which nothing after the suppressions' coverage

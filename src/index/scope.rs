@@ -234,11 +234,16 @@ impl<'i, 'a> Scope<'i, 'a> {
     /// The full path of a path in type or trait position, or the path as
     /// written when it cannot be resolved.
     pub fn resolve_path_text(&self, path: &syn::Path) -> Vec<String> {
-        let written = segments(path);
-        if path.leading_colon.is_some() {
-            return written;
+        self.resolve_written_path_text(&WrittenPath::of(path))
+    }
+
+    /// [`Scope::resolve_path_text`] for a path kept as written.
+    pub(crate) fn resolve_written_path_text(&self, path: &WrittenPath) -> Vec<String> {
+        if path.global {
+            return path.segments.clone();
         }
-        self.absolute(&written).unwrap_or(written)
+        self.absolute(&path.segments)
+            .unwrap_or_else(|| path.segments.clone())
     }
 
     /// The full path of a macro: `println` → `std::println`,

@@ -36,19 +36,38 @@ pub(super) fn mac(mac: &syn::Macro) -> Span {
 pub(super) fn item(item: &syn::Item) -> Span {
     match item {
         syn::Item::Fn(f) => function(&f.attrs, Some(&f.vis), &f.sig, Some(&f.block)),
-        syn::Item::Static(s) => join(
-            attrs_or(&s.attrs, vis_or(&s.vis, s.static_token.span)),
-            s.semi_token.span,
-        ),
-        syn::Item::Macro(m) => {
-            let end = match &m.semi_token {
-                Some(semi) => semi.span,
-                None => m.mac.delimiter.span().close(),
-            };
-            join(attrs_or(&m.attrs, path_start(&m.mac.path)), end)
-        }
+        syn::Item::Static(s) => static_item(s),
+        syn::Item::Macro(m) => item_macro(m),
+        syn::Item::Impl(i) => impl_block(i),
         other => other.span(),
     }
+}
+
+/// `static NAME: T = ...;`.
+pub(super) fn static_item(s: &syn::ItemStatic) -> Span {
+    join(
+        attrs_or(&s.attrs, vis_or(&s.vis, s.static_token.span)),
+        s.semi_token.span,
+    )
+}
+
+/// `path! { ... }` or `path!(...);` as an item.
+pub(super) fn item_macro(m: &syn::ItemMacro) -> Span {
+    let end = match &m.semi_token {
+        Some(semi) => semi.span,
+        None => m.mac.delimiter.span().close(),
+    };
+    join(attrs_or(&m.attrs, path_start(&m.mac.path)), end)
+}
+
+/// `impl ... { ... }`.
+pub(super) fn impl_block(i: &syn::ItemImpl) -> Span {
+    let keyword = i
+        .defaultness
+        .map(|t| t.span)
+        .or(i.unsafety.map(|t| t.span))
+        .unwrap_or(i.impl_token.span);
+    join(attrs_or(&i.attrs, keyword), i.brace_token.span.close())
 }
 
 /// A function or method: from its first attribute (or visibility, or
@@ -118,7 +137,8 @@ fn vis_or(vis: &syn::Visibility, otherwise: Span) -> Span {
     }
 }
 
-fn path_start(path: &syn::Path) -> Span {
+/// The first token of a path (`::` or its first segment).
+pub(super) fn path_start(path: &syn::Path) -> Span {
     match (&path.leading_colon, path.segments.first()) {
         (Some(colon), _) => colon.spans[0],
         (None, Some(segment)) => segment.ident.span(),

@@ -323,11 +323,13 @@ fn bodies_keep_their_statements_only_on_a_cycle_of_names() {
         statements("demo::fib"),
         Some(vec!["if n<2{n}else{fib(n-1)+fib(n-2)}".replace(' ', "")])
     );
-    // The tree itself holds no statements of dropped bodies.
-    let syn::Item::Fn(leaf) = &files[0].ast.items[4] else {
+    // The outline itself holds no statements of dropped bodies, and the
+    // tree is gone.
+    let outline::Item::Fn(leaf) = &files[0].outline[4] else {
         panic!("item 4 is `leaf`");
     };
-    assert!(leaf.block.stmts.is_empty());
+    assert!(leaf.item.block.stmts.is_empty());
+    assert!(files[0].ast.items.is_empty());
 }
 
 #[test]
@@ -431,37 +433,35 @@ fn items_the_index_does_not_read_are_removed() {
         pub union U { x: u32, y: f32 }",
     )]);
     let kinds: Vec<String> = files[0]
-        .ast
-        .items
+        .outline
         .iter()
         .map(|item| match item {
-            syn::Item::Static(s) => format!("static {}", tokens_text(&*s.expr)),
-            syn::Item::Impl(i) => format!("impl of {} items", i.items.len()),
-            syn::Item::Macro(m) => format!("macro {}", tokens_text(&m.mac.path)),
-            syn::Item::Type(t) => format!("alias of `{}`", tokens_text(&*t.ty)),
-            syn::Item::Struct(s) => format!("struct of {} fields", s.fields.len()),
-            syn::Item::Enum(e) => format!("enum of {} variants", e.variants.len()),
-            syn::Item::Union(u) => format!("union of {} fields", u.fields.named.len()),
+            outline::Item::Static(s) => format!("static {}: {}", s.name, s.ty),
+            outline::Item::Impl(i) => {
+                format!("impl {} of {} methods", i.self_text(), i.methods.len())
+            }
+            outline::Item::Macro(m) => format!("macro of {} statics", m.statics.len()),
+            outline::Item::Type(t) => format!("{:?} {}", t.kind, t.name),
             _ => "other".to_string(),
         })
         .collect();
     assert_eq!(
         kinds,
         [
-            "macro thread_local",
-            "static ",
-            "impl of 1 items",
-            "alias of ``",
-            "struct of 0 fields",
-            "struct of 0 fields",
-            "enum of 0 variants",
-            "union of 0 fields",
+            "macro of 1 statics",
+            "static S: u32",
+            "impl Foo of 1 methods",
+            "Alias Alias",
+            "Struct Named",
+            "Struct Tuple",
+            "Enum E",
+            "Union U",
         ]
     );
-    let syn::Item::Impl(imp) = &files[0].ast.items[2] else {
+    let outline::Item::Impl(imp) = &files[0].outline[2] else {
         panic!("item 2 is the impl");
     };
-    assert!(matches!(&imp.items[..], [syn::ImplItem::Fn(f)] if f.sig.ident == "f"));
+    assert!(matches!(&imp.methods[..], [f] if f.sig.ident == "f"));
     // What the index reads is still there.
     let index = Index::build(&files, &lib_target());
     assert_eq!(
@@ -474,7 +474,15 @@ fn items_the_index_does_not_read_are_removed() {
     );
     // Fields come back from the text, as written.
     let root = index.module(index.crates[0].module);
-    let fields: Vec<String> = root.items[4..]
+    let types: Vec<&outline::TypeItem> = root
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            outline::Item::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let fields: Vec<String> = types[1..]
         .iter()
         .map(|item| {
             let fields = index.type_fields(root, item).expect("a type");
@@ -494,7 +502,7 @@ fn items_the_index_does_not_read_are_removed() {
             "{x:u32,y:f32}",
         ]
     );
-    assert_eq!(index.type_fields(root, &root.items[0]), None);
+    assert_eq!(index.type_fields(root, types[0]), None);
 }
 
 /// Which test functions wait to be summarised (`summary::deferrable`), and
@@ -570,4 +578,37 @@ fn a_word_is_found_only_between_boundaries() {
     assert!(!contains_word("{ my_fn(); }", "fn"));
     assert!(!contains_word("{ fn_1(); }", "fn"));
     assert!(!contains_word("{ statics(); }", "static"));
+}
+
+#[test]
+fn methods_are_named_by_their_impls_self_type_as_written_when_it_does_not_resolve() {
+    let files = parse(&[(
+        "src/lib.rs",
+        "use other::Imported as Renamed;
+        pub struct Local;
+        pub trait Tr { fn m(&self); }
+        impl Tr for Local { fn m(&self) {} }
+        impl Tr for Vec < u8 > { fn m(&self) {} }
+        impl<T> Tr for & 'static [T] { fn m(&self) {} }
+        impl Tr for Renamed { fn m(&self) {} }
+        impl Tr for ::ext::Thing { fn m(&self) {} }
+        impl<T: Tr> Tr for (T, T) { fn m(&self) {} }
+        impl Tr for <Local as Tr>::Out { fn m(&self) {} }",
+    )]);
+    let index = Index::build(&files, &lib_target());
+    let mut methods = names(&index);
+    methods.retain(|name| name.ends_with("::m"));
+    assert_eq!(
+        methods,
+        [
+            "demo::Tr::m",
+            "demo::Local::m",
+            "demo::Vec::m",
+            "demo::&'static[T]::m",
+            "demo::Imported::m",
+            "demo::Thing::m",
+            "demo::(T,T)::m",
+            "demo::<LocalasTr>::Out::m",
+        ]
+    );
 }

@@ -11,6 +11,7 @@ use syn::visit::Visit;
 
 use super::Exclusion;
 use crate::analyze::Effects;
+use crate::index::outline::{self, TypeKind};
 use crate::index::{tokens_text, FnDef, FnId, FnOwner, Index, ModuleId};
 
 /// The cheap reasons not to look at a function's calls at all.
@@ -110,11 +111,11 @@ impl<'i, 'a> TypeDefs<'i, 'a> {
         let mut facts = TypeFacts::new(&no_callbacks);
         let mut found = false;
         for item in module.items {
-            let named = match item {
-                syn::Item::Struct(s) => s.ident == name,
-                syn::Item::Enum(e) => e.ident == name,
-                _ => false,
+            let outline::Item::Type(item) = item else {
+                continue;
             };
+            let named =
+                matches!(item.kind, TypeKind::Struct | TypeKind::Enum) && item.name == *name;
             if !named {
                 continue;
             }
