@@ -39,10 +39,24 @@ pub struct ChainStep {
     pub callee_fn: Option<FnId>,
 }
 
+/// One function's witnesses and chain lengths, by category.
+type Row = Box<[Option<(Witness, u32)>]>;
+
 /// Effects of every function of a unit, by category.
 pub struct Effects {
-    /// `per_fn[f][category]`: the witness and its chain length.
-    per_fn: Vec<Vec<Option<(Witness, u32)>>>,
+    /// `per_fn[f]`, for a function that reaches some source, holds per
+    /// category the witness and its chain length. Most functions reach
+    /// none: a row for each would be most of the unit's memory for effects.
+    per_fn: Vec<Option<Row>>,
+}
+
+/// Function `f`'s row of `per_fn`, made on first use.
+fn row_mut(
+    per_fn: &mut [Option<Row>],
+    f: usize,
+    categories: usize,
+) -> &mut [Option<(Witness, u32)>] {
+    per_fn[f].get_or_insert_with(|| (0..categories).map(|_| None).collect())
 }
 
 /// Methods on a global that read it (the result depends on its state).
@@ -131,13 +145,12 @@ impl Effects {
         let categories = catalog.categories.len();
         let global_state = catalog.category("global-state");
         let output = catalog.category("output");
-        let mut per_fn: Vec<Vec<Option<(Witness, u32)>>> =
-            vec![vec![None; categories]; index.fns.len()];
+        let mut per_fn: Vec<Option<Row>> = vec![None; index.fns.len()];
         let mut callers: Vec<Vec<(FnId, Span)>> = vec![Vec::new(); index.fns.len()];
 
         for function in &index.fns {
-            let direct = &mut per_fn[function.id.0 as usize];
             let mut record = |category: usize, span: Span, what: String| {
+                let direct = row_mut(&mut per_fn, function.id.0 as usize, categories);
                 if direct[category].is_none() {
                     direct[category] = Some((Witness::Direct { span, what }, 0));
                 }
@@ -185,15 +198,20 @@ impl Effects {
         #[allow(clippy::needless_range_loop)]
         for category in 0..categories {
             let mut queue: VecDeque<FnId> = (0..index.fns.len())
-                .filter(|&f| per_fn[f][category].is_some())
+                .filter(|&f| {
+                    per_fn[f]
+                        .as_ref()
+                        .is_some_and(|row| row[category].is_some())
+                })
                 .map(|f| FnId(f as u32))
                 .collect();
             while let Some(callee) = queue.pop_front() {
-                let depth = per_fn[callee.0 as usize][category]
+                let depth = per_fn[callee.0 as usize]
                     .as_ref()
+                    .and_then(|row| row[category].as_ref())
                     .map_or(0, |w| w.1);
                 for &(caller, span) in &callers[callee.0 as usize] {
-                    let slot = &mut per_fn[caller.0 as usize][category];
+                    let slot = &mut row_mut(&mut per_fn, caller.0 as usize, categories)[category];
                     if slot.is_none() {
                         *slot = Some((Witness::Via { span, callee }, depth + 1));
                         queue.push_back(caller);
@@ -206,20 +224,21 @@ impl Effects {
 
     /// How `function` reaches `category`, if it does.
     pub fn witness(&self, function: FnId, category: usize) -> Option<&Witness> {
-        self.per_fn[function.0 as usize][category]
+        self.per_fn[function.0 as usize].as_ref()?[category]
             .as_ref()
             .map(|w| &w.0)
     }
 
     /// Whether `function` reaches no source of any category.
     pub fn is_pure(&self, function: FnId) -> bool {
-        self.per_fn[function.0 as usize].iter().all(Option::is_none)
+        self.per_fn[function.0 as usize].is_none()
     }
 
     /// The categories `function` reaches.
     pub fn categories(&self, function: FnId) -> impl Iterator<Item = usize> + '_ {
         self.per_fn[function.0 as usize]
             .iter()
+            .flat_map(|row| row.iter())
             .enumerate()
             .filter(|(_, w)| w.is_some())
             .map(|(category, _)| category)

@@ -153,7 +153,9 @@ fn resolve_body(index: &mut Index<'_>, id: FnId, body: &BodySummary) {
             index: index_ref,
             scope,
             locals: resolve_locals(index_ref, &scope, body),
-            calls: Vec::new(),
+            // A call for each call event: the list is held for the whole
+            // unit, so it is made to size rather than grown from four.
+            calls: Vec::with_capacity(body.events.iter().filter(|e| e.is_call()).count()),
             static_uses: Vec::new(),
             fn_refs: Vec::new(),
         };

@@ -196,6 +196,13 @@ pub(crate) struct Located {
     pub in_closure: bool,
 }
 
+impl Located {
+    /// Whether it is a call of a function, a method or a macro.
+    pub fn is_call(&self) -> bool {
+        !matches!(self.event, Event::Path { .. })
+    }
+}
+
 /// An item declared inside a body.
 pub(crate) enum NestedItem {
     /// A function, with its own body summarised.
@@ -715,11 +722,14 @@ pub(crate) fn summarize(
     };
     walk.visit_block(block);
     let Events {
-        events,
+        mut events,
         macro_statics,
         items,
         ..
     } = walk;
+    // Held for the whole unit, and most bodies have an event or two: a
+    // list grown from four would be mostly room.
+    events.shrink_to_fit();
     let mut nested = macro_statics;
     nested.extend(items);
     BodySummary {
@@ -827,6 +837,9 @@ fn locals(sig: &syn::Signature, block: &syn::Block) -> Vec<(String, LocalType)> 
         }
     }
     locals.visit_block(block);
+    // Held for the whole unit; most bodies have only `self` or a
+    // parameter or two.
+    locals.names.shrink_to_fit();
     locals.names
 }
 
