@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use syn::punctuated::Punctuated;
 
-use super::modules::{push_fn, push_static};
+use super::modules::{push_fn, push_static, FnParts};
 use super::scope::Scope;
 use super::summary::{BodySummary, Event, LocalType, Located, NestedItem, TypeOf, WrittenPath};
 use super::{FnId, FnOwner, Index, StaticId, Target};
@@ -178,17 +178,16 @@ fn push_nested_items<'a>(index: &mut Index<'a>, parent: FnId, body: &'a BodySumm
         match nested {
             NestedItem::Fn(nested_fn) => {
                 let item_fn = &nested_fn.item;
-                let id = push_fn(
-                    index,
-                    module,
-                    FnOwner::Nested { parent },
-                    &prefix,
-                    &item_fn.attrs,
-                    Some(&item_fn.vis),
-                    &item_fn.sig,
-                    Some((&item_fn.block, &nested_fn.body)),
-                    nested_fn.span,
-                );
+                let parts = FnParts {
+                    attrs: &item_fn.attrs,
+                    vis: Some(&item_fn.vis),
+                    sig: &item_fn.sig,
+                    body: Some((&item_fn.block, &nested_fn.body)),
+                    item_span: nested_fn.span,
+                    name_span: index.files[index.module(module).file]
+                        .span(item_fn.sig.ident.span()),
+                };
+                let id = push_fn(index, module, FnOwner::Nested { parent }, &prefix, parts);
                 index.fns[parent.0 as usize]
                     .local_fns
                     .insert(item_fn.sig.ident.to_string(), id);

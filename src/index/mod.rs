@@ -48,12 +48,16 @@ pub struct ParsedFile {
     /// prepared: most function bodies there have no statements (their
     /// summaries are in `bodies`).
     pub outline: Vec<outline::Item>,
+    /// How many function bodies the outline holds, to size the index.
+    bodies_in_outline: usize,
     /// Bytes of the text before what syn parsed (a BOM, a shebang line):
     /// added to every span so that offsets are into `source.text`.
     pub offset: usize,
     /// Functions defined inside `cached!`-style macros of this file.
     pub macro_fns: Vec<macro_fns::MacroFn>,
-    /// What the index needs from each function body (`summary.rs`).
+    /// What the index needs from the bodies of the functions defined in
+    /// `cached!`-style macros (`summary.rs`); every other function's is in
+    /// the outline.
     pub(crate) bodies: Option<summary::Bodies>,
 }
 
@@ -78,6 +82,7 @@ impl ParsedFile {
             offset,
             macro_fns,
             outline: Vec::new(),
+            bodies_in_outline: 0,
             bodies: None,
         }
     }
@@ -103,6 +108,12 @@ impl ParsedFile {
         };
         prune::prune_file(&mut self.ast);
         let mut bodies = summary::summarize_and_strip(&mut self.ast, spans, summaries);
+        self.bodies_in_outline = bodies.len();
+        self.outline = outline::build(std::mem::take(&mut self.ast.items), spans, &mut bodies);
+        self.ast.attrs = Vec::new();
+        // What the outline did not take: the bodies of functions defined
+        // in `cached!`-style macros.
+        debug_assert!(bodies.is_empty(), "bodies the outline did not take");
         for macro_fn in &self.macro_fns {
             let item = &macro_fn.item;
             bodies.insert(
@@ -110,9 +121,8 @@ impl ParsedFile {
                 summary::summarize(&item.sig, &item.block, spans),
             );
         }
+        bodies.shrink_to_fit();
         self.bodies = Some(bodies);
-        self.outline = outline::build(std::mem::take(&mut self.ast.items));
-        self.ast.attrs = Vec::new();
     }
 
     fn spans(&self) -> summary::FileSpans<'_> {
@@ -395,7 +405,7 @@ impl<'a> Index<'a> {
         index.fns.reserve(
             files
                 .iter()
-                .map(|file| file.bodies.as_ref().map_or(0, |bodies| bodies.len()))
+                .map(|file| file.bodies_in_outline + file.macro_fns.len())
                 .sum(),
         );
         modules::build_module_tree(&mut index, targets);

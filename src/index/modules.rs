@@ -360,17 +360,14 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                 }
                 outline::Item::Fn(fn_item) => {
                     let item_fn = &fn_item.item;
-                    let id = push_fn(
-                        index,
-                        module_id,
-                        FnOwner::Module,
-                        &module_path,
+                    let parts = FnParts::of(
+                        fn_item,
                         &item_fn.attrs,
                         Some(&item_fn.vis),
                         &item_fn.sig,
-                        Some(body_of(index, module_id, &item_fn.block)),
-                        file.span(fn_item.span),
+                        Some(&item_fn.block),
                     );
+                    let id = push_fn(index, module_id, FnOwner::Module, &module_path, parts);
                     index.modules[m]
                         .fns
                         .insert(item_fn.sig.ident.to_string(), id);
@@ -419,17 +416,15 @@ pub(super) fn collect_items(index: &mut Index<'_>) {
                     }
                     if let Some(macro_fn) = macro_fn {
                         let item_fn = &macro_fn.item;
-                        let id = push_fn(
-                            index,
-                            module_id,
-                            FnOwner::Module,
-                            &module_path,
-                            &item_fn.attrs,
-                            Some(&item_fn.vis),
-                            &item_fn.sig,
-                            Some(body_of(index, module_id, &item_fn.block)),
-                            span,
-                        );
+                        let parts = FnParts {
+                            attrs: &item_fn.attrs,
+                            vis: Some(&item_fn.vis),
+                            sig: &item_fn.sig,
+                            body: Some((&item_fn.block, file.body(&item_fn.block))),
+                            item_span: span,
+                            name_span: file.span(item_fn.sig.ident.span()),
+                        };
+                        let id = push_fn(index, module_id, FnOwner::Module, &module_path, parts);
                         index.modules[m]
                             .fns
                             .insert(item_fn.sig.ident.to_string(), id);
@@ -470,22 +465,20 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, block: &'a outline:
     if let Some(last) = owner_path.last() {
         prefix.push(last.clone());
     }
-    for method in &block.methods {
-        let span = index.files[index.module(module).file].span(super::spans::impl_fn(method));
-        let id = push_fn(
-            index,
-            module,
-            FnOwner::Impl {
-                self_ty: self_ty.clone(),
-                trait_path: trait_path.clone(),
-            },
-            &prefix,
+    for function in &block.methods {
+        let method = &function.item;
+        let parts = FnParts::of(
+            function,
             &method.attrs,
             Some(&method.vis),
             &method.sig,
-            Some(body_of(index, module, &method.block)),
-            span,
+            Some(&method.block),
         );
+        let owner = FnOwner::Impl {
+            self_ty: self_ty.clone(),
+            trait_path: trait_path.clone(),
+        };
+        let id = push_fn(index, module, owner, &prefix, parts);
         if let Some(ty) = &self_ty {
             index
                 .methods
@@ -499,24 +492,19 @@ fn collect_impl<'a>(index: &mut Index<'a>, module: ModuleId, block: &'a outline:
 fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a outline::TraitItem) {
     let mut trait_path = index.module(module).full_path();
     trait_path.push(item_trait.name.clone());
-    for method in &item_trait.methods {
-        let span = index.files[index.module(module).file].span(super::spans::trait_fn(method));
-        let id = push_fn(
-            index,
-            module,
-            FnOwner::Trait {
-                trait_path: trait_path.clone(),
-            },
-            &trait_path,
+    for function in &item_trait.methods {
+        let method = &function.item;
+        let parts = FnParts::of(
+            function,
             &method.attrs,
             None,
             &method.sig,
-            method
-                .default
-                .as_ref()
-                .map(|block| body_of(index, module, block)),
-            span,
+            method.default.as_ref(),
         );
+        let owner = FnOwner::Trait {
+            trait_path: trait_path.clone(),
+        };
+        let id = push_fn(index, module, owner, &trait_path, parts);
         index
             .methods
             .entry((trait_path.clone(), method.sig.ident.to_string()))
@@ -525,23 +513,48 @@ fn collect_trait<'a>(index: &mut Index<'a>, module: ModuleId, item_trait: &'a ou
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a function is made of, as the outline or a body's summary holds it.
+pub(super) struct FnParts<'a> {
+    pub attrs: &'a [syn::Attribute],
+    pub vis: Option<&'a syn::Visibility>,
+    pub sig: &'a syn::Signature,
+    pub body: Option<(&'a syn::Block, &'a BodySummary)>,
+    /// The whole item, attributes included.
+    pub item_span: crate::source::Span,
+    pub name_span: crate::source::Span,
+}
+
+impl<'a> FnParts<'a> {
+    /// The parts of a function of the outline.
+    fn of<T>(
+        function: &'a outline::Function<T>,
+        attrs: &'a [syn::Attribute],
+        vis: Option<&'a syn::Visibility>,
+        sig: &'a syn::Signature,
+        block: Option<&'a syn::Block>,
+    ) -> FnParts<'a> {
+        FnParts {
+            attrs,
+            vis,
+            sig,
+            body: block.zip(function.body.as_ref()),
+            item_span: function.span,
+            name_span: function.name_span,
+        }
+    }
+}
+
 pub(super) fn push_fn<'a>(
     index: &mut Index<'a>,
     module: ModuleId,
     owner: FnOwner,
     prefix: &[String],
-    attrs: &'a [syn::Attribute],
-    vis: Option<&'a syn::Visibility>,
-    sig: &'a syn::Signature,
-    body: Option<(&'a syn::Block, &'a BodySummary)>,
-    item_span: crate::source::Span,
+    parts: FnParts<'a>,
 ) -> FnId {
     let id = FnId(index.fns.len() as u32);
     let file = index.module(module).file;
-    let name = sig.ident.to_string();
+    let name = parts.sig.ident.to_string();
     let qualified_name = format!("{}::{}", prefix.join("::"), name);
-    let name_span = index.files[file].span(sig.ident.span());
     index.fns.push(FnDef {
         id,
         name,
@@ -549,13 +562,13 @@ pub(super) fn push_fn<'a>(
         module,
         file,
         owner,
-        attrs,
-        vis,
-        sig,
-        block: body.map(|(block, _)| block),
-        body: body.map(|(_, summary)| summary),
-        item_span,
-        name_span,
+        attrs: parts.attrs,
+        vis: parts.vis,
+        sig: parts.sig,
+        block: parts.body.map(|(block, _)| block),
+        body: parts.body.map(|(_, summary)| summary),
+        item_span: parts.item_span,
+        name_span: parts.name_span,
         calls: Vec::new(),
         static_uses: Vec::new(),
         fn_refs: Vec::new(),
@@ -564,16 +577,6 @@ pub(super) fn push_fn<'a>(
         local_statics: HashMap::default(),
     });
     id
-}
-
-/// A body of the tree of `module`'s file with its summary.
-fn body_of<'a>(
-    index: &Index<'a>,
-    module: ModuleId,
-    block: &'a syn::Block,
-) -> (&'a syn::Block, &'a BodySummary) {
-    let files: &'a [super::ParsedFile] = index.files;
-    (block, files[index.module(module).file].body(block))
 }
 
 pub(super) fn push_static(

@@ -13,15 +13,18 @@
 //!
 //! So [`build`] turns the tree's items into this outline, moving each
 //! function out of its item as syn parsed it, and the tree is dropped; the
-//! module tree (`modules.rs`) and the analyses read the outline. Spans stay
-//! proc-macro2's until something needs them as byte offsets.
+//! module tree (`modules.rs`) and the analyses read the outline. Each
+//! function comes with its body's summary and its spans as byte offsets,
+//! found now, while the file's line tables are in the cache: looked up
+//! when the unit is indexed, they were a fifth of the index's cache misses.
+//! Other spans stay proc-macro2's until something needs them.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 
 use super::modules::{static_item, statics_in_macro};
 use super::scope::flatten_use_tree;
-use super::summary::WrittenPath;
+use super::summary::{open_brace, Bodies, BodySummary, FileSpans, WrittenPath};
 use super::{spans, tokens_text, ParsedFile, StaticKind};
 
 /// An item the index reads.
@@ -29,7 +32,7 @@ pub enum Item {
     Mod(Box<ModItem>),
     /// The names a `use` brings into scope: `(name, path, is_glob)`.
     Use(Vec<(String, Vec<String>, bool)>),
-    Fn(Box<FnItem>),
+    Fn(Box<Function<syn::ItemFn>>),
     Type(TypeItem),
     Static(Box<StaticItem>),
     /// A `thread_local!`, `lazy_static!` or `cached!`-style macro.
@@ -47,11 +50,56 @@ pub struct ModItem {
     pub content: Option<Vec<Item>>,
 }
 
-/// A free function, as syn parsed it (pruned and summarised).
-pub struct FnItem {
-    pub item: syn::ItemFn,
+/// A free function, a method or a trait's method, as syn parsed it
+/// (pruned and summarised), with its body's summary.
+pub struct Function<T> {
+    pub item: T,
     /// The whole item, attributes included.
-    pub span: Span,
+    pub span: crate::source::Span,
+    /// Its name in its signature.
+    pub name_span: crate::source::Span,
+    /// `None` for a trait method without a default body.
+    pub(crate) body: Option<BodySummary>,
+}
+
+impl<T> Function<T> {
+    /// `item`, whose whole span is `span`, with its signature and body
+    /// given by `parts`.
+    fn new(
+        item: T,
+        span: Span,
+        parts: fn(&T) -> (&syn::Signature, Option<&syn::Block>),
+        cx: &mut Context<'_, '_>,
+    ) -> Function<T> {
+        let (sig, block) = parts(&item);
+        let name_span = cx.spans.span(sig.ident.span());
+        let body = block.map(|block| cx.take_body(block));
+        Function {
+            item,
+            span: cx.spans.span(span),
+            name_span,
+            body,
+        }
+    }
+}
+
+/// What building an outline reads from: the file's spans, and the
+/// summaries its functions' bodies move out of.
+struct Context<'b, 's> {
+    spans: FileSpans<'s>,
+    bodies: &'b mut Bodies,
+}
+
+impl Context<'_, '_> {
+    fn take_body(&mut self, block: &syn::Block) -> BodySummary {
+        let at = open_brace(block, self.spans);
+        self.bodies.remove(&at).unwrap_or_else(|| {
+            panic!(
+                "{}: no summary of the body at byte {at}",
+                self.spans.source.display
+            )
+        })
+    }
 }
 
 /// A struct, enum, union or type alias, by name.
@@ -139,7 +187,7 @@ pub struct ImplBlock {
     pub(crate) trait_path: Option<WrittenPath>,
     /// The whole block, attributes included.
     pub span: Span,
-    pub methods: Vec<syn::ImplItemFn>,
+    pub methods: Vec<Function<syn::ImplItemFn>>,
 }
 
 impl ImplBlock {
@@ -163,22 +211,27 @@ impl ImplBlock {
 /// A trait definition with its methods.
 pub struct TraitItem {
     pub name: String,
-    pub methods: Vec<syn::TraitItemFn>,
+    pub methods: Vec<Function<syn::TraitItemFn>>,
 }
 
 /// The outline of `items`, a pruned and summarised tree's (`prune.rs`,
-/// `summary.rs`), which it consumes.
-pub(super) fn build(items: Vec<syn::Item>) -> Vec<Item> {
+/// `summary.rs`), which it consumes, moving each function's summary out of
+/// `bodies`.
+pub(super) fn build(items: Vec<syn::Item>, spans: FileSpans<'_>, bodies: &mut Bodies) -> Vec<Item> {
+    build_in(items, &mut Context { spans, bodies })
+}
+
+fn build_in(items: Vec<syn::Item>, cx: &mut Context<'_, '_>) -> Vec<Item> {
     let mut outline = Vec::with_capacity(items.len());
     for item in items {
-        if let Some(item) = outline_item(item) {
+        if let Some(item) = outline_item(item, cx) {
             outline.push(item);
         }
     }
     outline
 }
 
-fn outline_item(item: syn::Item) -> Option<Item> {
+fn outline_item(item: syn::Item, cx: &mut Context<'_, '_>) -> Option<Item> {
     let type_item = |name: &syn::Ident, kind, fields| {
         Some(Item::Type(TypeItem {
             name: name.to_string(),
@@ -190,7 +243,7 @@ fn outline_item(item: syn::Item) -> Option<Item> {
         syn::Item::Mod(m) => Some(Item::Mod(Box::new(ModItem {
             name: m.ident.to_string(),
             path_attr: path_attribute(&m.attrs),
-            content: m.content.map(|(_, items)| build(items)),
+            content: m.content.map(|(_, items)| build_in(items, cx)),
         }))),
         syn::Item::Use(u) => {
             let mut imports = Vec::new();
@@ -199,7 +252,12 @@ fn outline_item(item: syn::Item) -> Option<Item> {
         }
         syn::Item::Fn(f) => {
             let span = spans::function(&f.attrs, Some(&f.vis), &f.sig, Some(&f.block));
-            Some(Item::Fn(Box::new(FnItem { item: f, span })))
+            Some(Item::Fn(Box::new(Function::new(
+                f,
+                span,
+                free_fn_parts,
+                cx,
+            ))))
         }
         syn::Item::Struct(s) => {
             let fields = match &s.fields {
@@ -245,7 +303,8 @@ fn outline_item(item: syn::Item) -> Option<Item> {
             let mut methods = Vec::with_capacity(i.items.len());
             for impl_item in i.items {
                 if let syn::ImplItem::Fn(method) = impl_item {
-                    methods.push(method);
+                    let span = spans::impl_fn(&method);
+                    methods.push(Function::new(method, span, impl_fn_parts, cx));
                 }
             }
             Some(Item::Impl(Box::new(ImplBlock {
@@ -262,7 +321,8 @@ fn outline_item(item: syn::Item) -> Option<Item> {
             let mut methods = Vec::with_capacity(t.items.len());
             for trait_item in t.items {
                 if let syn::TraitItem::Fn(method) = trait_item {
-                    methods.push(method);
+                    let span = spans::trait_fn(&method);
+                    methods.push(Function::new(method, span, trait_fn_parts, cx));
                 }
             }
             Some(Item::Trait(Box::new(TraitItem {
@@ -272,6 +332,18 @@ fn outline_item(item: syn::Item) -> Option<Item> {
         }
         _ => None,
     }
+}
+
+fn free_fn_parts(f: &syn::ItemFn) -> (&syn::Signature, Option<&syn::Block>) {
+    (&f.sig, Some(&f.block))
+}
+
+fn impl_fn_parts(m: &syn::ImplItemFn) -> (&syn::Signature, Option<&syn::Block>) {
+    (&m.sig, Some(&m.block))
+}
+
+fn trait_fn_parts(m: &syn::TraitItemFn) -> (&syn::Signature, Option<&syn::Block>) {
+    (&m.sig, m.default.as_ref())
 }
 
 /// A path type without generic arguments or `<T as Trait>`, whose text is

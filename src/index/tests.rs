@@ -461,7 +461,7 @@ fn items_the_index_does_not_read_are_removed() {
     let outline::Item::Impl(imp) = &files[0].outline[2] else {
         panic!("item 2 is the impl");
     };
-    assert!(matches!(&imp.methods[..], [f] if f.sig.ident == "f"));
+    assert!(matches!(&imp.methods[..], [f] if f.item.sig.ident == "f"));
     // What the index reads is still there.
     let index = Index::build(&files, &lib_target());
     assert_eq!(
