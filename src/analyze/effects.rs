@@ -297,16 +297,17 @@ fn classify_call(
             let module = index.module(function.module);
             let in_scope = |trait_path: &str| {
                 let segments: Vec<&str> = trait_path.split("::").collect();
-                let imported = module
-                    .imports
-                    .values()
-                    .chain(function.local_imports.values())
-                    .any(|import| {
-                        import
-                            .iter()
-                            .map(String::as_str)
-                            .eq(segments.iter().copied())
-                    });
+                let imported =
+                    module
+                        .imports
+                        .values()
+                        .chain(function.local_imports())
+                        .any(|import| {
+                            import
+                                .iter()
+                                .map(String::as_str)
+                                .eq(segments.iter().copied())
+                        });
                 let parent = &segments[..segments.len().saturating_sub(1)];
                 imported
                     || module

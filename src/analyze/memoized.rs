@@ -389,7 +389,7 @@ fn has_local_imports(index: &Index<'_>, function: FnId) -> bool {
     let mut current = Some(function);
     while let Some(f) = current {
         let def = index.function(f);
-        if !def.local_imports.is_empty() {
+        if def.local_imports().next().is_some() {
             return true;
         }
         current = match def.owner {

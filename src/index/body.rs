@@ -189,7 +189,8 @@ fn push_nested_items<'a>(index: &mut Index<'a>, parent: FnId, body: &'a BodySumm
                 };
                 let id = push_fn(index, module, FnOwner::Nested { parent }, &prefix, parts);
                 index.fns[parent.0 as usize]
-                    .local_fns
+                    .local_items_mut()
+                    .fns
                     .insert(item_fn.sig.ident.to_string(), id);
             }
             NestedItem::Use(imports) => add_local_imports(index, parent, imports),
@@ -205,7 +206,8 @@ fn push_nested_items<'a>(index: &mut Index<'a>, parent: FnId, body: &'a BodySumm
                         *span,
                     );
                     index.fns[parent.0 as usize]
-                        .local_statics
+                        .local_items_mut()
+                        .statics
                         .insert(name.clone(), id);
                 }
             }
@@ -223,7 +225,8 @@ fn add_local_imports(
         let full = Scope::of_fn(index, function).absolutize_use(path);
         if !glob && name != "_" {
             index.fns[function.0 as usize]
-                .local_imports
+                .local_items_mut()
+                .imports
                 .insert(name.clone(), full);
         }
     }

@@ -246,13 +246,47 @@ pub struct FnDef<'a> {
     pub static_uses: Vec<StaticUse>,
     /// Crate functions named as values in the body.
     pub fn_refs: Vec<FnRef>,
-    /// Functions and imports declared in the body, by name.
-    pub(crate) local_fns: HashMap<String, FnId>,
-    pub(crate) local_imports: HashMap<String, Vec<String>>,
-    pub(crate) local_statics: HashMap<String, StaticId>,
+    /// Functions, imports and statics declared in the body; `None` for
+    /// the most, which declare none.
+    pub(crate) local_items: Option<Box<LocalItems>>,
+}
+
+/// What a function's body declares, by name.
+#[derive(Default)]
+pub(crate) struct LocalItems {
+    pub fns: HashMap<String, FnId>,
+    pub imports: HashMap<String, Vec<String>>,
+    pub statics: HashMap<String, StaticId>,
 }
 
 impl<'a> FnDef<'a> {
+    /// The function its body declares as `name`.
+    pub(crate) fn local_fn(&self, name: &str) -> Option<FnId> {
+        self.local_items.as_ref()?.fns.get(name).copied()
+    }
+
+    /// The static its body declares as `name`.
+    pub(crate) fn local_static(&self, name: &str) -> Option<StaticId> {
+        self.local_items.as_ref()?.statics.get(name).copied()
+    }
+
+    /// The full path its body imports as `name`.
+    pub(crate) fn local_import(&self, name: &str) -> Option<&Vec<String>> {
+        self.local_items.as_ref()?.imports.get(name)
+    }
+
+    /// The full paths its body imports.
+    pub(crate) fn local_imports(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.local_items
+            .iter()
+            .flat_map(|items| items.imports.values())
+    }
+
+    /// What its body declares, to add to.
+    pub(crate) fn local_items_mut(&mut self) -> &mut LocalItems {
+        self.local_items.get_or_insert_with(Box::default)
+    }
+
     /// The parameters passed by `&mut` (not `self`), with their reference
     /// types. Read from the tree's signature: one with such a parameter
     /// is never emptied (`summary::signature_may_go`).

@@ -572,9 +572,7 @@ pub(super) fn push_fn<'a>(
         calls: Vec::new(),
         static_uses: Vec::new(),
         fn_refs: Vec::new(),
-        local_fns: HashMap::default(),
-        local_imports: HashMap::default(),
-        local_statics: HashMap::default(),
+        local_items: None,
     });
     id
 }

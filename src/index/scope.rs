@@ -131,10 +131,10 @@ impl<'i, 'a> Scope<'i, 'a> {
             let mut current = self.function;
             while let Some(f) = current {
                 let def = self.index.function(f);
-                if let Some(&local) = def.local_fns.get(name) {
+                if let Some(local) = def.local_fn(name) {
                     return Target::Fn(local);
                 }
-                if let Some(&local) = def.local_statics.get(name) {
+                if let Some(local) = def.local_static(name) {
                     return Target::Static(local);
                 }
                 current = match def.owner {
@@ -206,7 +206,7 @@ impl<'i, 'a> Scope<'i, 'a> {
         let mut current = self.function;
         while let Some(f) = current {
             let def = self.index.function(f);
-            if let Some(path) = def.local_imports.get(name) {
+            if let Some(path) = def.local_import(name) {
                 return Some(path.clone());
             }
             current = match def.owner {
