@@ -300,13 +300,11 @@ fn outline_item(item: syn::Item, cx: &mut Context<'_, '_>) -> Option<Item> {
             let self_ty = WrittenPath::of_type(&i.self_ty);
             let self_text = (!is_plain_path(&i.self_ty)).then(|| tokens_text(&i.self_ty));
             let trait_path = i.trait_.as_ref().map(|(_, path, _)| WrittenPath::of(path));
-            let mut methods = Vec::with_capacity(i.items.len());
-            for impl_item in i.items {
-                if let syn::ImplItem::Fn(method) = impl_item {
-                    let span = spans::impl_fn(&method);
-                    methods.push(Function::new(method, span, impl_fn_parts, cx));
-                }
-            }
+            let method = |item| match item {
+                syn::ImplItem::Fn(method) => Some(method),
+                _ => None,
+            };
+            let methods = outline_methods(i.items, method, spans::impl_fn, impl_fn_parts, cx);
             Some(Item::Impl(Box::new(ImplBlock {
                 self_ty,
                 self_text,
@@ -316,15 +314,11 @@ fn outline_item(item: syn::Item, cx: &mut Context<'_, '_>) -> Option<Item> {
             })))
         }
         syn::Item::Trait(t) => {
-            // Lists of their own size: collecting in place would keep the
-            // larger items' capacity.
-            let mut methods = Vec::with_capacity(t.items.len());
-            for trait_item in t.items {
-                if let syn::TraitItem::Fn(method) = trait_item {
-                    let span = spans::trait_fn(&method);
-                    methods.push(Function::new(method, span, trait_fn_parts, cx));
-                }
-            }
+            let method = |item| match item {
+                syn::TraitItem::Fn(method) => Some(method),
+                _ => None,
+            };
+            let methods = outline_methods(t.items, method, spans::trait_fn, trait_fn_parts, cx);
             Some(Item::Trait(Box::new(TraitItem {
                 name: t.ident.to_string(),
                 methods,
@@ -332,6 +326,26 @@ fn outline_item(item: syn::Item, cx: &mut Context<'_, '_>) -> Option<Item> {
         }
         _ => None,
     }
+}
+
+/// The methods among an impl's or a trait's `items` (pruned to methods),
+/// each with its span and summary. In a list of their own size:
+/// collecting in place would keep the larger items' capacity.
+fn outline_methods<I, M>(
+    items: Vec<I>,
+    method: impl Fn(I) -> Option<M>,
+    span: fn(&M) -> Span,
+    parts: fn(&M) -> (&syn::Signature, Option<&syn::Block>),
+    cx: &mut Context<'_, '_>,
+) -> Vec<Function<M>> {
+    let mut methods = Vec::with_capacity(items.len());
+    for item in items {
+        if let Some(m) = method(item) {
+            let at = span(&m);
+            methods.push(Function::new(m, at, parts, cx));
+        }
+    }
+    methods
 }
 
 fn free_fn_parts(f: &syn::ItemFn) -> (&syn::Signature, Option<&syn::Block>) {
