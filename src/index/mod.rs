@@ -45,8 +45,8 @@ pub struct ParsedFile {
     /// what the index reads into `outline` and leaves it empty.
     pub ast: syn::File,
     /// The file's items as the index reads them (`outline.rs`), once
-    /// prepared: most function bodies there have no statements (their
-    /// summaries are in `bodies`).
+    /// prepared: each function with its body's summary, and most of those
+    /// bodies without their statements.
     pub outline: Vec<outline::Item>,
     /// How many function bodies the outline holds, to size the index.
     bodies_in_outline: usize,
@@ -111,8 +111,8 @@ impl ParsedFile {
         self.bodies_in_outline = bodies.len();
         self.outline = outline::build(std::mem::take(&mut self.ast.items), spans, &mut bodies);
         self.ast.attrs = Vec::new();
-        // What the outline did not take: the bodies of functions defined
-        // in `cached!`-style macros.
+        // The outline took every summary made from the tree; the map keeps
+        // only those of the functions `cached!`-style macros define.
         debug_assert!(bodies.is_empty(), "bodies the outline did not take");
         for macro_fn in &self.macro_fns {
             let item = &macro_fn.item;
