@@ -100,6 +100,10 @@ struct CheckArgs {
     /// them: the same findings at a higher cost (see `bench/`).
     #[arg(long, hide = true)]
     summarize_every_body: bool,
+    /// Parse every file, also those whose text shows nothing to check, so
+    /// that a syntax error anywhere is reported (ML001); slower.
+    #[arg(long)]
+    parse_all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +218,7 @@ fn run_check(args: CheckArgs, invocation: Invocation) -> ExitCode {
     let mut options = pipeline_options(&args.paths, common, invocation);
     options.parse_only = args.parse_only;
     options.summarize_every_body = args.summarize_every_body;
+    options.parse_all = args.parse_all;
     options.progress = io::stderr().is_terminal() && !common.format.is_machine() && !common.quiet;
     let mut outcome = pipeline::run(&options);
     let mut stderr = StandardStream::stderr(color_choice(common.color, io::stderr().is_terminal()));

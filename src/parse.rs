@@ -31,13 +31,17 @@ const MAX_BUFFERED_GROUP_DEPTH: usize = 20_000;
 // bound's limit, so syn may buffer it without measuring it first.
 const _: () = assert!(nesting::MAX_NESTING <= MAX_BUFFERED_GROUP_DEPTH);
 
-/// Reads and parses the given files, in order; files larger than
-/// `max_file_size` bytes are not read. `prepare` gets each parsed file
-/// right after it is parsed, while its tree is whole and in cache (the
-/// pipeline reads its suppressions there and summarises its bodies).
+/// Reads the given files, asks `select` which of their texts (after the
+/// BOM and shebang; `None` for a file that could not be read) to parse,
+/// and parses those, in order; files larger than `max_file_size` bytes are
+/// not read. `prepare` gets each parsed file right after it is parsed,
+/// while its tree is whole and in cache (the pipeline reads its
+/// suppressions there and summarises its bodies). A file `select` leaves
+/// out is in neither list.
 pub fn load_and_parse(
     files: &[(FileId, std::path::PathBuf, String)],
     max_file_size: u64,
+    select: impl FnOnce(&[Option<&str>]) -> Vec<bool>,
     mut prepare: impl FnMut(&mut ParsedFile),
 ) -> Loaded {
     let mut loaded = Loaded {
@@ -45,9 +49,27 @@ pub fn load_and_parse(
         failures: Vec::new(),
         failed_sources: Vec::new(),
     };
-    for (id, path, display) in files {
+    let read: Vec<Result<String, Failed>> = files
+        .iter()
+        .map(|(id, path, display)| {
+            crate::guard::enter_file(*id);
+            read_text(*id, path, display, max_file_size)
+        })
+        .collect();
+    let texts: Vec<Option<&str>> = read
+        .iter()
+        .map(|text| text.as_ref().ok().map(|text| &text[skipped_prefix(text)..]))
+        .collect();
+    let selected = select(&texts);
+    drop(texts);
+    for (((id, path, display), text), selected) in files.iter().zip(read).zip(selected) {
         crate::guard::enter_file(*id);
-        match load_one(*id, path, display, max_file_size) {
+        let outcome = match text {
+            Ok(text) if selected => parse_text(*id, path, display, text),
+            Ok(_) => continue,
+            Err(failed) => Err(failed),
+        };
+        match outcome {
             Ok(mut parsed) => {
                 prepare(&mut parsed);
                 loaded.parsed.push(parsed);
@@ -62,41 +84,74 @@ pub fn load_and_parse(
     loaded
 }
 
-fn load_one(
+/// Every text that could be read: for [`load_and_parse`] when all files
+/// are to be parsed.
+pub fn every_file(texts: &[Option<&str>]) -> Vec<bool> {
+    texts.iter().map(Option::is_some).collect()
+}
+
+/// A file that could not be read or parsed: its text as far as it goes,
+/// and why.
+type Failed = Box<(SourceFile, FileFailure)>;
+
+fn failed(
+    id: FileId,
+    path: &std::path::Path,
+    display: &str,
+    text: String,
+    offset: Option<usize>,
+    cause: FailureCause,
+    message: String,
+) -> Failed {
+    Box::new((
+        SourceFile::new(id, path.to_path_buf(), display.to_string(), text),
+        FileFailure {
+            file: id,
+            offset,
+            message,
+            cause,
+        },
+    ))
+}
+
+/// Reads a file as UTF-8 text.
+fn read_text(
     id: FileId,
     path: &std::path::Path,
     display: &str,
     max_file_size: u64,
-) -> Result<ParsedFile, Box<(SourceFile, FileFailure)>> {
-    let source = |text: String| SourceFile::new(id, path.to_path_buf(), display.to_string(), text);
-    let fail = |text: String, offset: Option<usize>, cause: FailureCause, message: String| {
-        Err(Box::new((
-            source(text),
-            FileFailure {
-                file: id,
-                offset,
-                message,
-                cause,
-            },
-        )))
-    };
+) -> Result<String, Failed> {
     let bytes = match read_limited(path, max_file_size) {
         Ok(bytes) => bytes,
-        Err((cause, message)) => return fail(String::new(), None, cause, message),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            // The lossy text has the same bytes up to `offset`.
-            return fail(
-                lossy,
-                Some(offset),
-                FailureCause::Encoding,
-                "file is not valid UTF-8".to_string(),
-            );
+        Err((cause, message)) => {
+            return Err(failed(id, path, display, String::new(), None, cause, message))
         }
+    };
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        // The lossy text has the same bytes up to `offset`.
+        failed(
+            id,
+            path,
+            display,
+            lossy,
+            Some(offset),
+            FailureCause::Encoding,
+            "file is not valid UTF-8".to_string(),
+        )
+    })
+}
+
+fn parse_text(
+    id: FileId,
+    path: &std::path::Path,
+    display: &str,
+    text: String,
+) -> Result<ParsedFile, Failed> {
+    let source = |text: String| SourceFile::new(id, path.to_path_buf(), display.to_string(), text);
+    let fail = |text: String, offset: Option<usize>, cause: FailureCause, message: String| {
+        Err(failed(id, path, display, text, offset, cause, message))
     };
     let offset = skipped_prefix(&text);
     // Lexing does not recurse (proc-macro2 keeps its own stack), so the

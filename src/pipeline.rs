@@ -12,12 +12,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::analyze::{Analysis, Needs};
+use crate::catalog::Memoizers;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Level};
 use crate::discover::{self, Discovery, Unit};
 use crate::guard::{self, Stage};
 use crate::index::{Index, Summaries};
 use crate::parse;
+use crate::prepass;
 use crate::rules::{self, Context, FailureCause, FileFailure, Rule};
 use crate::schedule;
 use crate::source::{FileId, SourceFile};
@@ -46,6 +48,9 @@ pub struct Options {
     pub summarize_every_body: bool,
     /// Show files done / total on stderr once the run takes a moment.
     pub progress: bool,
+    /// Parse every file, not only those the lexical pre-pass (`prepass`)
+    /// finds something to check in.
+    pub parse_all: bool,
 }
 
 /// The texts findings point into, for the renderers.
@@ -229,8 +234,19 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
     } else {
         Summaries::DeferTests
     };
+    // Files whose text shows nothing the rules could look at are left
+    // unparsed, unless only ML001 and ML002 run (which are about parsing
+    // and comments) or the user asks for every file.
+    let select = |texts: &[Option<&str>]| {
+        if needs == Needs::Nothing || options.parse_all {
+            return parse::every_file(texts);
+        }
+        let paths: Vec<&std::path::Path> = files.iter().map(|(_, path, _)| path.as_path()).collect();
+        let memoizers = Memoizers::new(&unit.config.memoizer_attributes);
+        prepass::needed_files(texts, &paths, &unit.targets, &memoizers)
+    };
     let mut suppressions = Vec::new();
-    let loaded = parse::load_and_parse(&files, unit.config.max_file_size, |parsed| {
+    let loaded = parse::load_and_parse(&files, unit.config.max_file_size, select, |parsed| {
         suppressions.extend(suppress::scan_parsed(parsed));
         if needs != Needs::Nothing {
             parsed.prepare_for_index_with(summaries);

@@ -1,0 +1,543 @@
+//! One file's text read as words and items, without tokens or a tree.
+//!
+//! The scan sees what proc-macro2 would lex (comments, strings, character
+//! literals and lifetimes are skipped with `crate::lexical`) and records
+//! two things: every identifier, interned, in order; and the items it can
+//! tell from keywords (`fn`, `struct`, `static`, `use`, ...), each with the
+//! name it defines and the range of words it spans. Items are found at any
+//! depth, so a function nested in a body or declared inside
+//! `thread_local!` counts too. Whatever the scan cannot read for sure (a
+//! `#[path]` attribute, `include!`, text that would not lex, const
+//! generics in a function's header) makes it give up, and the whole unit
+//! is parsed as before.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::lexical::{
+    block_comment_end, character_end, cooked_string_end, raw_string_end, skip, Class, CLASS,
+};
+
+/// Word ids of one analysis unit: the same identifier has the same id in
+/// every file of the unit.
+#[derive(Default)]
+pub struct Interner<'t> {
+    ids: FxHashMap<&'t str, u32>,
+}
+
+impl<'t> Interner<'t> {
+    pub fn intern(&mut self, word: &'t str) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(word).or_insert(next)
+    }
+
+    pub fn get(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Fn,
+    /// `struct`, `enum`, `union`, `trait`, `type`.
+    Type,
+    /// `static` (also inside `thread_local!` and `lazy_static!`) or `const`.
+    Static,
+    /// One name a `use` (or `extern crate`) brings in: its last segment or
+    /// its alias.
+    Use,
+    /// A `use` ending in `*`: what it brings in cannot be named.
+    Glob,
+    /// An inline `mod name { ... }`: its items are items of the file.
+    Mod,
+}
+
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The defined name's word id (`u32::MAX` for a glob).
+    pub name: u32,
+    /// The item's words: a function's signature and body, a type's
+    /// definition, a whole `use` statement.
+    pub words: Range<u32>,
+    /// For a function in an `impl` or a `trait`: the words of its header
+    /// (`impl<T> Trait for Type<T>`), which name the types its calls on
+    /// `self` resolve through.
+    pub header: Option<Range<u32>>,
+    /// A function whose signature has `->`.
+    pub returns: bool,
+    /// A function that may keep a memo table in a `&mut` parameter, or a
+    /// static that may hold a cache (see `analyze::memoized`).
+    pub cache: bool,
+}
+
+/// What the scan found in one file.
+#[derive(Default)]
+pub struct FileScan {
+    /// Every identifier but the keywords the scan acts on, in order.
+    pub words: Vec<u32>,
+    pub items: Vec<Item>,
+    /// Words that follow `as`: aliases a memoizing attribute may be
+    /// imported under.
+    pub aliases: Vec<u32>,
+    /// Words that may be a path's segment or a macro's name: followed by
+    /// `::` or `!`, after `:`, or in an attribute or a `use`. A memoizer
+    /// is named by such a word (`#[cached]`, `use cached::proc_macro::*`,
+    /// `cached! { .. }`), not by a variable called `cached`.
+    pub path_words: Vec<u32>,
+    /// The text names memolint in a comment (a suppression, perhaps).
+    pub mentions_memolint: bool,
+}
+
+/// What the map types and cells a hand-rolled cache is kept in have in
+/// their names (`analyze::memoized::TABLE_TYPES` and `ONCE_TYPES`).
+const CACHE_TYPE_WORDS: &[&str] = &["Map", "Cache", "OnceLock", "OnceCell"];
+
+/// Whether a function with this signature may take a memo table as a
+/// `&mut` parameter: a map (`&mut HashMap<..>`) or slots
+/// (`&mut Vec<Option<..>>`, `&mut [Option<..>]`).
+fn may_take_memo(signature: &str) -> bool {
+    if !signature.contains("mut") {
+        return false;
+    }
+    if ["Map", "Cache"].iter().any(|t| signature.contains(t)) {
+        return true;
+    }
+    signature.contains("Option") && {
+        let squeezed: String = signature.split_whitespace().collect();
+        squeezed.contains("<Option<") || squeezed.contains("[Option<")
+    }
+}
+
+/// A keyword that starts an item, with what it starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Starts {
+    Item(ItemKind),
+    Impl,
+    Use,
+}
+
+/// An item whose header is being read, up to its `;` or its `{`.
+struct Pending {
+    starts: Starts,
+    /// How many groups were open at its keyword.
+    depth: usize,
+    first_word: u32,
+    first_byte: usize,
+    name: Option<u32>,
+    /// A `use`: the last word read, a leaf if `,`, `}` or `;` follows.
+    last_word: Option<u32>,
+    after_as: bool,
+    leaves: Vec<u32>,
+    glob: bool,
+    every_word: bool,
+    /// A function with const generic parameters, where `{` after `<`,
+    /// `,` or `=` is a const argument, not the body.
+    const_generics: bool,
+}
+
+/// An open bracket.
+struct Group {
+    close: u8,
+    /// The item whose body this is; it ends with the group.
+    owner: Option<usize>,
+    /// The header of the `impl` or `trait` whose block this is.
+    header: Option<Range<u32>>,
+    /// Inside `#[...]`.
+    attribute: bool,
+}
+
+/// Scans `text` (after its BOM and shebang), or `None` if the scan cannot
+/// be sure of what it read.
+pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> {
+    let bytes = text.as_bytes();
+    let mut out = FileScan {
+        mentions_memolint: memchr::memmem::find(bytes, b"memolint").is_some(),
+        ..FileScan::default()
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    let mut pending: Option<Pending> = None;
+    // The previous token was a `#` (or `#!`), so a `[` opens an attribute.
+    let mut after_pound = false;
+    // The previous token was `as`.
+    let mut after_as = false;
+    // The first byte of the last token (comments are no tokens).
+    let mut last = b';';
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        let was_pound = std::mem::take(&mut after_pound);
+        let prev = std::mem::replace(&mut last, byte);
+        match CLASS[byte as usize] {
+            Class::Space => {
+                i = skip(bytes, i + 1, |class| matches!(class, Class::Space));
+                after_pound = was_pound;
+                last = prev;
+                continue;
+            }
+            Class::Word => {
+                let start = i;
+                i = skip(bytes, i + 1, |class| matches!(class, Class::Word));
+                let word = &text[start..i];
+                match (word, bytes.get(i)) {
+                    ("b" | "c", Some(b'"')) => {
+                        i = cooked_string_end(bytes, i)?;
+                        continue;
+                    }
+                    ("b", Some(b'\'')) => {
+                        i = character_end(bytes, i)?;
+                        continue;
+                    }
+                    ("r" | "br" | "cr", Some(b'"' | b'#')) => match raw_string_end(bytes, i) {
+                        Some(end) => {
+                            i = end;
+                            continue;
+                        }
+                        None if word == "r" => {
+                            // A raw identifier: its name is never a keyword.
+                            let name_start = i + 1;
+                            i = skip(bytes, name_start, |class| matches!(class, Class::Word));
+                            let id = interner.intern(&text[name_start..i]);
+                            word_read(&mut out, &mut pending, &mut after_as, id);
+                            continue;
+                        }
+                        None => return None,
+                    },
+                    _ => {}
+                }
+                if word.starts_with(|c: char| c.is_ascii_digit()) {
+                    // A number (`1u32`, `0x7f`): no name.
+                    continue;
+                }
+                // `*const T`, `*mut T`: a pointer type.
+                let keyword = item_keyword(word).filter(|_| prev != b'*' && names_follow(bytes, i, word));
+                if let Some(starts) = keyword {
+                    match &pending {
+                        None => {
+                            pending = Some(Pending {
+                                starts,
+                                depth: groups.len(),
+                                first_word: out.words.len() as u32,
+                                first_byte: start,
+                                name: None,
+                                last_word: None,
+                                after_as: false,
+                                leaves: Vec::new(),
+                                glob: false,
+                                every_word: false,
+                                const_generics: false,
+                            });
+                            continue;
+                        }
+                        // `const fn`, `unsafe extern "C" fn`: the function.
+                        Some(p)
+                            if p.name.is_none()
+                                && p.starts == Starts::Item(ItemKind::Static)
+                                && word == "fn" =>
+                        {
+                            pending.as_mut()?.starts = Starts::Item(ItemKind::Fn);
+                            pending.as_mut()?.first_byte = start;
+                            continue;
+                        }
+                        // Const generics: a `{ N }` argument could look
+                        // like the body.
+                        Some(p)
+                            if p.starts == Starts::Item(ItemKind::Fn)
+                                && word == "const"
+                                && matches!(prev, b'<' | b',') =>
+                        {
+                            pending.as_mut()?.const_generics = true;
+                            continue;
+                        }
+                        // `fn(u32) -> u32` in a signature, `impl Trait`
+                        // in a return type: part of the header.
+                        Some(_) => continue,
+                    }
+                }
+                match word {
+                    "as" => {
+                        after_as = true;
+                        if let Some(p) = pending.as_mut() {
+                            p.after_as = true;
+                        }
+                        continue;
+                    }
+                    // `static mut X`, `static ref X` (lazy_static!),
+                    // `extern crate`.
+                    "mut" | "ref" | "crate" if pending.as_ref().is_some_and(|p| p.name.is_none()) => {
+                        continue
+                    }
+                    // `use a::{self, b}` brings in `a`: every word may be
+                    // a name it brings in.
+                    "self" => {
+                        if let Some(p) = pending.as_mut().filter(|p| p.starts == Starts::Use) {
+                            p.every_word = true;
+                        }
+                    }
+                    "path" if groups.last().is_some_and(|g| g.attribute) => return None,
+                    _ => {}
+                }
+                let id = interner.intern(word);
+                let next = skip(bytes, i, |class| matches!(class, Class::Space));
+                let in_path = match bytes.get(next..next + 2) {
+                    Some(b"::") => true,
+                    Some([b'!', second]) => *second != b'=',
+                    _ => false,
+                } || prev == b':'
+                    || groups.last().is_some_and(|g| g.attribute)
+                    || pending.as_ref().is_some_and(|p| p.starts == Starts::Use);
+                if in_path {
+                    out.path_words.push(id);
+                }
+                word_read(&mut out, &mut pending, &mut after_as, id);
+            }
+            Class::Quote => {
+                i = cooked_string_end(bytes, i)?;
+            }
+            Class::Tick => match character_end(bytes, i) {
+                Some(end) => i = end,
+                // A lifetime: its name is no item's.
+                None => i = skip(bytes, i + 1, |class| matches!(class, Class::Word)),
+            },
+            Class::Slash => match bytes.get(i + 1) {
+                Some(b'/') => {
+                    i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+                    after_pound = was_pound;
+                    last = prev;
+                }
+                Some(b'*') => {
+                    i = block_comment_end(bytes, i)?;
+                    after_pound = was_pound;
+                    last = prev;
+                }
+                _ => i += 1,
+            },
+            Class::Semicolon => {
+                i += 1;
+                if let Some(p) = pending.take_if(|p| p.depth == groups.len()) {
+                    let words = p.first_word..out.words.len() as u32;
+                    finish(&mut out, text, p, words, i, None);
+                }
+            }
+            Class::Comma => {
+                i += 1;
+                if let Some(p) = pending.as_mut() {
+                    take_leaf(p);
+                }
+            }
+            Class::Pound => {
+                i += 1;
+                after_pound = true;
+            }
+            Class::Punct => {
+                if byte == b'*' {
+                    if let Some(p) = pending.as_mut().filter(|p| p.starts == Starts::Use) {
+                        p.glob = true;
+                    }
+                }
+                if byte == b':' {
+                    if let Some(p) = pending.as_mut() {
+                        p.last_word = None;
+                    }
+                }
+                // `#!` of an inner attribute.
+                after_pound = was_pound && byte == b'!';
+                i += 1;
+            }
+            Class::Less | Class::NonAscii => i += 1,
+            Class::Open(close) => {
+                i += 1;
+                let attribute = (was_pound && byte == b'[')
+                    || groups.last().is_some_and(|g| g.attribute);
+                let mut group = Group {
+                    close,
+                    owner: None,
+                    header: None,
+                    attribute,
+                };
+                let opens_body = byte == b'{'
+                    && pending.as_ref().is_some_and(|p| {
+                        p.depth == groups.len()
+                            && matches!(
+                                p.starts,
+                                Starts::Impl
+                                    | Starts::Item(
+                                        ItemKind::Fn | ItemKind::Type | ItemKind::Mod
+                                    )
+                            )
+                    });
+                if opens_body {
+                    let p = pending.take()?;
+                    let header = p.first_word..out.words.len() as u32;
+                    match p.starts {
+                        Starts::Impl => group.header = Some(header),
+                        Starts::Item(ItemKind::Mod) => {
+                            let words = header.end..header.end;
+                            finish(&mut out, text, p, words, i - 1, None);
+                        }
+                        _ => {
+                            let is_trait = text[p.first_byte..].starts_with("trait");
+                            if is_trait {
+                                group.header = Some(header.clone());
+                            }
+                            let enclosing = enclosing_header(&groups);
+                            group.owner = Some(out.items.len());
+                            finish(&mut out, text, p, header, i - 1, enclosing);
+                        }
+                    }
+                }
+                groups.push(group);
+            }
+            Class::Close => {
+                i += 1;
+                if let Some(p) = pending.as_mut() {
+                    take_leaf(p);
+                }
+                let group = groups.pop()?;
+                if group.close != byte {
+                    return None;
+                }
+                if pending.as_ref().is_some_and(|p| p.depth > groups.len()) {
+                    // A header cut short by its group's end (`fn` in a
+                    // macro's pattern): no item.
+                    pending = None;
+                }
+                if let Some(owner) = group.owner {
+                    out.items[owner].words.end = out.words.len() as u32;
+                }
+            }
+            Class::Other => return None,
+        }
+    }
+    groups.is_empty().then_some(out)
+}
+
+/// Whether the keyword `word` ending at byte `end` is followed by what an
+/// item's keyword is: a name (`fn(u32)` is a type, `const { .. }` a
+/// block, `union(..)` a call), or for `impl` and `use` anything.
+fn names_follow(bytes: &[u8], end: usize, word: &str) -> bool {
+    if matches!(word, "impl" | "use") {
+        return true;
+    }
+    let next = skip(bytes, end, |class| matches!(class, Class::Space));
+    bytes
+        .get(next)
+        .is_some_and(|&b| CLASS[b as usize] == Class::Word && !b.is_ascii_digit())
+}
+
+fn item_keyword(word: &str) -> Option<Starts> {
+    Some(match word {
+        "fn" => Starts::Item(ItemKind::Fn),
+        "struct" | "enum" | "union" | "trait" | "type" => Starts::Item(ItemKind::Type),
+        "static" | "const" => Starts::Item(ItemKind::Static),
+        "mod" => Starts::Item(ItemKind::Mod),
+        "impl" => Starts::Impl,
+        "use" => Starts::Use,
+        _ => return None,
+    })
+}
+
+/// A word of the text: recorded, and taken as the name an item's keyword
+/// waits for.
+fn word_read(out: &mut FileScan, pending: &mut Option<Pending>, after_as: &mut bool, id: u32) {
+    out.words.push(id);
+    if std::mem::take(after_as) {
+        out.aliases.push(id);
+    }
+    let Some(p) = pending.as_mut() else {
+        return;
+    };
+    match p.starts {
+        Starts::Use => {
+            if std::mem::take(&mut p.after_as) {
+                // `use a::b as c`: `c` is the name, not `b`.
+                p.last_word = None;
+                p.leaves.push(id);
+            } else {
+                p.last_word = Some(id);
+            }
+        }
+        Starts::Item(_) if p.name.is_none() => p.name = Some(id),
+        _ => {}
+    }
+}
+
+/// In a `use`, the word before `,`, `}` or `;` is a name it brings in.
+fn take_leaf(p: &mut Pending) {
+    if p.starts == Starts::Use {
+        if let Some(leaf) = p.last_word.take() {
+            p.leaves.push(leaf);
+        }
+    }
+}
+
+/// The header of the innermost `impl` or `trait` block around.
+fn enclosing_header(groups: &[Group]) -> Option<Range<u32>> {
+    groups.iter().rev().find_map(|g| g.header.clone())
+}
+
+/// Records the item `p` starts, whose header ends at byte `header_end`.
+fn finish(
+    out: &mut FileScan,
+    text: &str,
+    mut p: Pending,
+    words: Range<u32>,
+    header_end: usize,
+    header: Option<Range<u32>>,
+) {
+    let header_text = &text[p.first_byte..header_end.min(text.len())];
+    match p.starts {
+        Starts::Impl => {}
+        Starts::Use => {
+            take_leaf(&mut p);
+            if p.every_word {
+                p.leaves = out.words[words.start as usize..words.end as usize].to_vec();
+            }
+            if p.glob {
+                out.items.push(Item {
+                    kind: ItemKind::Glob,
+                    name: u32::MAX,
+                    words: words.clone(),
+                    header: None,
+                    returns: false,
+                    cache: false,
+                });
+            }
+            for leaf in p.leaves {
+                out.items.push(Item {
+                    kind: ItemKind::Use,
+                    name: leaf,
+                    words: words.clone(),
+                    header: None,
+                    returns: false,
+                    cache: false,
+                });
+            }
+        }
+        Starts::Item(kind) => {
+            let Some(name) = p.name else {
+                return;
+            };
+            let (returns, cache) = match kind {
+                ItemKind::Fn => (header_text.contains("->"), may_take_memo(header_text)),
+                ItemKind::Static => (
+                    false,
+                    CACHE_TYPE_WORDS.iter().any(|t| header_text.contains(t)),
+                ),
+                _ => (false, false),
+            };
+            out.items.push(Item {
+                kind,
+                name,
+                words,
+                header: if kind == ItemKind::Fn { header } else { None },
+                returns,
+                cache,
+            });
+        }
+    }
+}
