@@ -178,7 +178,10 @@ fn nest(n: &Nest, depth: usize) -> String {
 
 /// Thousands of levels of every construct are checked, quickly and without
 /// overflowing; far more are refused (ML001, with the place) before syn
-/// sees them; the rest of the crate is checked either way.
+/// sees them; the rest of the crate is checked either way. With
+/// `--parse-all` every file is parsed; without it, the pre-pass scans the
+/// deep file (without recursion) and leaves it out when nothing in it is
+/// memoized or recursive.
 #[test]
 fn deep_nesting_neither_overflows_nor_hangs() {
     for n in NESTS {
@@ -192,7 +195,15 @@ fn deep_nesting_neither_overflows_nor_hangs() {
                 ("src/fine.rs", UNBOUNDED),
             ]);
             write(dir.path(), "src/deep.rs", nest(n, depth).as_bytes());
-            let run = short(dir.path(), &[]);
+            let prepassed = short(dir.path(), &[]);
+            assert_eq!(prepassed.code, 0, "{}: {}{}", n.name, prepassed.stdout, prepassed.stderr);
+            assert!(
+                prepassed.stdout.contains("src/fine.rs:3:1: ML103"),
+                "{} x{depth}: the rest is checked after the pre-pass:\n{}",
+                n.name,
+                prepassed.stdout
+            );
+            let run = short(dir.path(), &["--parse-all"]);
             assert_eq!(run.code, 0, "{}: {}{}", n.name, run.stdout, run.stderr);
             assert!(
                 run.stdout.contains("src/fine.rs:3:1: ML103"),
@@ -236,7 +247,7 @@ fn refused_nesting_points_at_the_level_that_crossed_the_limit() {
         ")".repeat(6000)
     );
     write(dir.path(), "deep.rs", text.as_bytes());
-    let run = short(dir.path(), &[]);
+    let run = short(dir.path(), &["--parse-all"]);
     assert_eq!(run.code, 0);
     // `fn f() {` is 4 levels; the 2997th `(` (column 5 + 2996) is level 3001.
     insta::assert_snapshot!(run.stdout, @"deep.rs:4:3001: ML001 file not checked: nested too deeply: more than 3000 levels of expressions, types or blocks here");

@@ -184,7 +184,7 @@ fn roots(scans: &[FileScan], words: usize) -> Vec<(usize, usize)> {
                 continue;
             }
             // Its words after its name, which is the first.
-            let body = &found.words[item.words.start as usize + 1..item.words.end as usize];
+            let body = item.words.get(1..).unwrap_or_default();
             if item.cache || body.iter().any(|&w| cache_static[w as usize]) {
                 roots.push((file, index));
             }
@@ -283,11 +283,10 @@ impl<'s> Closure<'s> {
         }
         let scans = self.scans;
         let item = &scans[file].items[index];
-        let words = &scans[file].words;
-        for range in std::iter::once(&item.words).chain(&item.header) {
-            for &word in &words[range.start as usize..range.end as usize] {
-                self.reach_word(word);
-            }
+        let header = item.header.clone().unwrap_or_default();
+        let header = &scans[file].words[header.start as usize..header.end as usize];
+        for &word in item.words.iter().chain(header) {
+            self.reach_word(word);
         }
         self.need_file(file);
     }

@@ -62,9 +62,10 @@ pub struct Item {
     pub kind: ItemKind,
     /// The defined name's word id (`u32::MAX` for a glob).
     pub name: u32,
-    /// The item's words: a function's signature and body, a type's
-    /// definition, a whole `use` statement.
-    pub words: Range<u32>,
+    /// The item's own words (those of items nested in it are theirs): a
+    /// function's signature and body, a type's definition, a whole `use`
+    /// statement.
+    pub words: Vec<u32>,
     /// For a function in an `impl` or a `trait`: the words of its header
     /// (`impl<T> Trait for Type<T>`), which name the types its calls on
     /// `self` resolve through.
@@ -127,7 +128,9 @@ struct Pending {
     starts: Starts,
     /// How many groups were open at its keyword.
     depth: usize,
+    /// Where its words start in the file's.
     first_word: u32,
+    words: Vec<u32>,
     first_byte: usize,
     name: Option<u32>,
     /// A `use`: the last word read, a leaf if `,`, `}` or `;` follows.
@@ -146,7 +149,10 @@ struct Group {
     close: u8,
     /// The item whose body this is; it ends with the group.
     owner: Option<usize>,
-    /// The header of the `impl` or `trait` whose block this is.
+    /// The innermost item whose body this group is in.
+    innermost: Option<usize>,
+    /// The header of the innermost `impl` or `trait` block this group is
+    /// (or is in).
     header: Option<Range<u32>>,
     /// Inside `#[...]`.
     attribute: bool,
@@ -202,7 +208,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                             let name_start = i + 1;
                             i = skip(bytes, name_start, |class| matches!(class, Class::Word));
                             let id = interner.intern(&text[name_start..i]);
-                            word_read(&mut out, &mut pending, &mut after_as, id);
+                            word_read(&mut out, &mut pending, groups.last().and_then(|g| g.innermost), &mut after_as, id);
                             continue;
                         }
                         None => return None,
@@ -222,6 +228,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                                 starts,
                                 depth: groups.len(),
                                 first_word: out.words.len() as u32,
+                                words: Vec::new(),
                                 first_byte: start,
                                 name: None,
                                 last_word: None,
@@ -293,7 +300,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                 if in_path {
                     out.path_words.push(id);
                 }
-                word_read(&mut out, &mut pending, &mut after_as, id);
+                word_read(&mut out, &mut pending, groups.last().and_then(|g| g.innermost), &mut after_as, id);
             }
             Class::Quote => {
                 i = cooked_string_end(bytes, i)?;
@@ -319,8 +326,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
             Class::Semicolon => {
                 i += 1;
                 if let Some(p) = pending.take_if(|p| p.depth == groups.len()) {
-                    let words = p.first_word..out.words.len() as u32;
-                    finish(&mut out, text, p, words, i, None);
+                    finish(&mut out, text, p, i, None);
                 }
             }
             Class::Comma => {
@@ -356,7 +362,8 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                 let mut group = Group {
                     close,
                     owner: None,
-                    header: None,
+                    innermost: groups.last().and_then(|g| g.innermost),
+                    header: groups.last().and_then(|g| g.header.clone()),
                     attribute,
                 };
                 let opens_body = byte == b'{'
@@ -375,18 +382,16 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                     let header = p.first_word..out.words.len() as u32;
                     match p.starts {
                         Starts::Impl => group.header = Some(header),
-                        Starts::Item(ItemKind::Mod) => {
-                            let words = header.end..header.end;
-                            finish(&mut out, text, p, words, i - 1, None);
-                        }
+                        Starts::Item(ItemKind::Mod) => finish(&mut out, text, p, i - 1, None),
                         _ => {
                             let is_trait = text[p.first_byte..].starts_with("trait");
                             if is_trait {
                                 group.header = Some(header.clone());
                             }
-                            let enclosing = enclosing_header(&groups);
+                            let enclosing = groups.last().and_then(|g| g.header.clone());
                             group.owner = Some(out.items.len());
-                            finish(&mut out, text, p, header, i - 1, enclosing);
+                            group.innermost = group.owner;
+                            finish(&mut out, text, p, i - 1, enclosing);
                         }
                     }
                 }
@@ -405,9 +410,6 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                     // A header cut short by its group's end (`fn` in a
                     // macro's pattern): no item.
                     pending = None;
-                }
-                if let Some(owner) = group.owner {
-                    out.items[owner].words.end = out.words.len() as u32;
                 }
             }
             Class::Other => return None,
@@ -443,14 +445,24 @@ fn item_keyword(word: &str) -> Option<Starts> {
 
 /// A word of the text: recorded, and taken as the name an item's keyword
 /// waits for.
-fn word_read(out: &mut FileScan, pending: &mut Option<Pending>, after_as: &mut bool, id: u32) {
+fn word_read(
+    out: &mut FileScan,
+    pending: &mut Option<Pending>,
+    innermost: Option<usize>,
+    after_as: &mut bool,
+    id: u32,
+) {
     out.words.push(id);
     if std::mem::take(after_as) {
         out.aliases.push(id);
     }
     let Some(p) = pending.as_mut() else {
+        if let Some(item) = innermost {
+            out.items[item].words.push(id);
+        }
         return;
     };
+    p.words.push(id);
     match p.starts {
         Starts::Use => {
             if std::mem::take(&mut p.after_as) {
@@ -475,17 +487,11 @@ fn take_leaf(p: &mut Pending) {
     }
 }
 
-/// The header of the innermost `impl` or `trait` block around.
-fn enclosing_header(groups: &[Group]) -> Option<Range<u32>> {
-    groups.iter().rev().find_map(|g| g.header.clone())
-}
-
 /// Records the item `p` starts, whose header ends at byte `header_end`.
 fn finish(
     out: &mut FileScan,
     text: &str,
     mut p: Pending,
-    words: Range<u32>,
     header_end: usize,
     header: Option<Range<u32>>,
 ) {
@@ -495,13 +501,13 @@ fn finish(
         Starts::Use => {
             take_leaf(&mut p);
             if p.every_word {
-                p.leaves = out.words[words.start as usize..words.end as usize].to_vec();
+                p.leaves = p.words.clone();
             }
             if p.glob {
                 out.items.push(Item {
                     kind: ItemKind::Glob,
                     name: u32::MAX,
-                    words: words.clone(),
+                    words: p.words.clone(),
                     header: None,
                     returns: false,
                     cache: false,
@@ -511,7 +517,7 @@ fn finish(
                 out.items.push(Item {
                     kind: ItemKind::Use,
                     name: leaf,
-                    words: words.clone(),
+                    words: p.words.clone(),
                     header: None,
                     returns: false,
                     cache: false,
@@ -533,7 +539,7 @@ fn finish(
             out.items.push(Item {
                 kind,
                 name,
-                words,
+                words: p.words,
                 header: if kind == ItemKind::Fn { header } else { None },
                 returns,
                 cache,
