@@ -124,7 +124,15 @@ fn read_text(
     let bytes = match read_limited(path, max_file_size) {
         Ok(bytes) => bytes,
         Err((cause, message)) => {
-            return Err(failed(id, path, display, String::new(), None, cause, message))
+            return Err(failed(
+                id,
+                path,
+                display,
+                String::new(),
+                None,
+                cause,
+                message,
+            ))
         }
     };
     String::from_utf8(bytes).map_err(|error| {

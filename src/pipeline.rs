@@ -241,7 +241,8 @@ fn check_unit(unit: &Unit, discovery: &Discovery, options: &Options) -> UnitResu
         if needs == Needs::Nothing || options.parse_all {
             return parse::every_file(texts);
         }
-        let paths: Vec<&std::path::Path> = files.iter().map(|(_, path, _)| path.as_path()).collect();
+        let paths: Vec<&std::path::Path> =
+            files.iter().map(|(_, path, _)| path.as_path()).collect();
         let memoizers = Memoizers::new(&unit.config.memoizer_attributes);
         prepass::needed_files(texts, &paths, &unit.targets, &memoizers)
     };

@@ -30,9 +30,12 @@ fn verdicts() -> Verdicts {
     let mut out = HashMap::new();
     for unit in &discovery.units {
         let files = discovery.files_of(unit);
-        let loaded = parse::load_and_parse(&files, unit.config.max_file_size, parse::every_file, |parsed| {
-            parsed.prepare_for_index()
-        });
+        let loaded = parse::load_and_parse(
+            &files,
+            unit.config.max_file_size,
+            parse::every_file,
+            |parsed| parsed.prepare_for_index(),
+        );
         assert!(loaded.failures.is_empty());
         let index = Index::build(&loaded.parsed, &unit.targets);
         let analysis = Analysis::run(&index, &unit.config, Needs::Recursion);
@@ -60,9 +63,12 @@ fn recursion_is_analysed_only_when_a_rule_needs_it() {
     let mut memoized = [0, 0];
     for unit in &discovery.units {
         let files = discovery.files_of(unit);
-        let loaded = parse::load_and_parse(&files, unit.config.max_file_size, parse::every_file, |parsed| {
-            parsed.prepare_for_index()
-        });
+        let loaded = parse::load_and_parse(
+            &files,
+            unit.config.max_file_size,
+            parse::every_file,
+            |parsed| parsed.prepare_for_index(),
+        );
         let index = Index::build(&loaded.parsed, &unit.targets);
         for (i, needs) in [Needs::Memoized, Needs::Recursion].into_iter().enumerate() {
             let analysis = Analysis::run(&index, &unit.config, needs);

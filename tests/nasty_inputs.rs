@@ -196,7 +196,11 @@ fn deep_nesting_neither_overflows_nor_hangs() {
             ]);
             write(dir.path(), "src/deep.rs", nest(n, depth).as_bytes());
             let prepassed = short(dir.path(), &[]);
-            assert_eq!(prepassed.code, 0, "{}: {}{}", n.name, prepassed.stdout, prepassed.stderr);
+            assert_eq!(
+                prepassed.code, 0,
+                "{}: {}{}",
+                n.name, prepassed.stdout, prepassed.stderr
+            );
             assert!(
                 prepassed.stdout.contains("src/fine.rs:3:1: ML103"),
                 "{} x{depth}: the rest is checked after the pre-pass:\n{}",

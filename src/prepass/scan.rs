@@ -208,7 +208,13 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                             let name_start = i + 1;
                             i = skip(bytes, name_start, |class| matches!(class, Class::Word));
                             let id = interner.intern(&text[name_start..i]);
-                            word_read(&mut out, &mut pending, groups.last().and_then(|g| g.innermost), &mut after_as, id);
+                            word_read(
+                                &mut out,
+                                &mut pending,
+                                groups.last().and_then(|g| g.innermost),
+                                &mut after_as,
+                                id,
+                            );
                             continue;
                         }
                         None => return None,
@@ -220,7 +226,8 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                     continue;
                 }
                 // `*const T`, `*mut T`: a pointer type.
-                let keyword = item_keyword(word).filter(|_| prev != b'*' && names_follow(bytes, i, word));
+                let keyword =
+                    item_keyword(word).filter(|_| prev != b'*' && names_follow(bytes, i, word));
                 if let Some(starts) = keyword {
                     match &pending {
                         None => {
@@ -275,7 +282,9 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                     }
                     // `static mut X`, `static ref X` (lazy_static!),
                     // `extern crate`.
-                    "mut" | "ref" | "crate" if pending.as_ref().is_some_and(|p| p.name.is_none()) => {
+                    "mut" | "ref" | "crate"
+                        if pending.as_ref().is_some_and(|p| p.name.is_none()) =>
+                    {
                         continue
                     }
                     // `use a::{self, b}` brings in `a`: every word may be
@@ -300,7 +309,13 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                 if in_path {
                     out.path_words.push(id);
                 }
-                word_read(&mut out, &mut pending, groups.last().and_then(|g| g.innermost), &mut after_as, id);
+                word_read(
+                    &mut out,
+                    &mut pending,
+                    groups.last().and_then(|g| g.innermost),
+                    &mut after_as,
+                    id,
+                );
             }
             Class::Quote => {
                 i = cooked_string_end(bytes, i)?;
@@ -357,8 +372,8 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
             Class::Less | Class::NonAscii => i += 1,
             Class::Open(close) => {
                 i += 1;
-                let attribute = (was_pound && byte == b'[')
-                    || groups.last().is_some_and(|g| g.attribute);
+                let attribute =
+                    (was_pound && byte == b'[') || groups.last().is_some_and(|g| g.attribute);
                 let mut group = Group {
                     close,
                     owner: None,
@@ -372,9 +387,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                             && matches!(
                                 p.starts,
                                 Starts::Impl
-                                    | Starts::Item(
-                                        ItemKind::Fn | ItemKind::Type | ItemKind::Mod
-                                    )
+                                    | Starts::Item(ItemKind::Fn | ItemKind::Type | ItemKind::Mod)
                             )
                     });
                 if opens_body {
