@@ -16,15 +16,18 @@ memory are reported:
 - both on a subset a tenth the size (every tenth crate by size);
 - `memolint check --summarize-every-body` on the full corpus at the
   parallel thread count: test functions' bodies summarised at once rather
-  than when something refers to them.
+  than when something refers to them;
+- `memolint check --parse-all` on the full corpus at the parallel thread
+  count: every file parsed, without the lexical pre-pass.
 
 `--instructions` counts instead of timing: the parse floor and the check
 on the subset at -j1 under cachegrind, instructions and simulated cache
 misses, which do not move with the host's load.
 
 It then prints the ratios the performance targets are stated in, checks that
-the findings are identical at every thread count, in every run and with
-every body summarised at once, and exits 1 if they are not. This is not a test: timings depend on the machine and its
+the findings are identical at every thread count, in every run, with every
+body summarised at once and with `--parse-all` (but for ML001 in files the
+pre-pass leaves out), and exits 1 if they are not. This is not a test: timings depend on the machine and its
 load, so it never runs in CI.
 """
 
@@ -69,6 +72,9 @@ class Config:
     peaks: list[int] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
     outputs: set[str] = field(default_factory=set)
+    # The findings but ML001, and ML001's files: to compare with --parse-all.
+    outputs_but_ml001: set[str] = field(default_factory=set)
+    ml001_files: set[str] = field(default_factory=set)
     findings: int = 0
 
     @property
@@ -122,6 +128,12 @@ def main() -> int:
     # them; with every body summarised at once the findings must be the same.
     eager_args = ["check", *full_paths, f"-j{options.jobs}", "--format", "json", "--summarize-every-body"]
     configs.append(Config(f"eager full -j{options.jobs}", eager_args, full_paths, total_lines, options.jobs, True))
+    # Every file parsed, without the lexical pre-pass: the same findings
+    # but ML001 for syntax errors in files the pre-pass leaves out.
+    parse_all_args = ["check", *full_paths, f"-j{options.jobs}", "--format", "json", "--parse-all"]
+    configs.append(
+        Config(f"parse-all full -j{options.jobs}", parse_all_args, full_paths, total_lines, options.jobs, True)
+    )
 
     print(machine_line())
     print(
@@ -276,7 +288,11 @@ def measure(config: Config) -> None:
     config.cpus.append(usage.ru_utime + usage.ru_stime)
     if config.check:
         config.outputs.add(hashlib.sha256(out_path.read_bytes()).hexdigest())
-        config.findings = len(json.loads(out_path.read_bytes())["findings"])
+        findings = json.loads(out_path.read_bytes())["findings"]
+        config.findings = len(findings)
+        but_ml001 = [f for f in findings if f["code"] != "ML001"]
+        config.outputs_but_ml001.add(hashlib.sha256(json.dumps(but_ml001).encode()).hexdigest())
+        config.ml001_files.update(f["path"] for f in findings if f["code"] == "ML001")
 
 
 def report(configs: list[Config], options) -> int:
@@ -348,7 +364,20 @@ def report(configs: list[Config], options) -> int:
     if not same_without_deferral:
         print("findings DIFFER with every body summarised at once")
 
-    identical = same_without_deferral
+    parse_all = by_name[f"parse-all full -j{j}"]
+    print(
+        f"{'check / check --parse-all, -j' + str(j):<46} {check.median / parse_all.median:>7.2f}"
+        "   (reference: what the lexical pre-pass saves)"
+    )
+    same_as_parse_all = (
+        check.outputs_but_ml001 == parse_all.outputs_but_ml001 and check.ml001_files <= parse_all.ml001_files
+    )
+    if not same_as_parse_all:
+        print("findings DIFFER with --parse-all (beyond ML001 in files the pre-pass leaves out)")
+    left_out = sorted(parse_all.ml001_files - check.ml001_files)
+    print(f"ML001 only with --parse-all (syntax errors in files left out): {len(left_out)} {left_out}")
+
+    identical = same_without_deferral and same_as_parse_all
     for size in ("full", "subset"):
         outputs = set().union(*(by_name[f"check {size} -j{jobs}"].outputs for jobs in sorted({1, j})))
         if len(outputs) != 1:
@@ -356,7 +385,8 @@ def report(configs: list[Config], options) -> int:
             print(f"findings DIFFER between runs or thread counts on the {size} corpus")
     findings = by_name[f"check full -j{j}"].findings
     print(
-        f"findings identical at every thread count, in every run and without deferral: {'yes' if identical else 'NO'}"
+        "findings identical at every thread count, in every run, without deferral and with --parse-all:"
+        f" {'yes' if identical else 'NO'}"
         f" ({findings} findings on the full corpus)"
     )
 
