@@ -87,6 +87,7 @@ fn findings_across_files_survive_and_only_parse_all_sees_the_syntax_error() {
     src/graph.rs:3:8: ML201 `paths_to` recomputes overlapping subproblems: ~O(1.6^n) calls for n + 1 distinct arguments
     src/memo.rs:8:1: ML103 `greeting` is memoized with no size bound: its cache keeps every distinct argument forever
     src/memo.rs:10:31: ML101 `greeting` is memoized but reads the clock (through `render`): its cache keeps serving the first answer for each key
+    src/walk.rs:4:8: ML201 `stairs` recomputes overlapping subproblems: ~O(1.6^n) calls for n + 1 distinct arguments
     ");
     let parsed = common::memolint_in(&dir, &["check", ".", "--format", "short", "--parse-all"]);
     let extra: Vec<&str> = parsed
@@ -197,10 +198,41 @@ fn near_misses_are_left_out() {
 #[test]
 fn what_the_scan_cannot_be_sure_of_keeps_every_file() {
     let lib = "mod a; mod b;";
-    let a = "#[path = \"elsewhere.rs\"]\nmod c;";
+    // Brackets that do not match: the lexer, not the scan, must say why.
+    let a = "fn a() { (] }";
     let b = "pub fn total(v: &[u64]) -> u64 { v.iter().sum() }";
     assert_eq!(
         kept(&[("lib.rs", lib), ("a.rs", a), ("b.rs", b)]),
         ["lib.rs", "a.rs", "b.rs"]
+    );
+}
+
+#[test]
+fn modules_placed_by_path_attributes_keep_their_declaration() {
+    // `imp.rs` is module `sys` wherever the directories say; its child
+    // `imp/inner.rs` is what the root needs.
+    let lib = "#[path = \"imp.rs\"]\nmod sys;\nmod other;";
+    let imp = "mod inner;";
+    let inner = "pub fn fib(n: u64) -> u64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }";
+    let other = "pub fn total(v: &[u64]) -> u64 { v.iter().sum() }";
+    assert_eq!(
+        kept(&[
+            ("lib.rs", lib),
+            ("imp.rs", imp),
+            ("imp/inner.rs", inner),
+            ("other.rs", other)
+        ]),
+        ["lib.rs", "imp.rs", "imp/inner.rs"]
+    );
+}
+
+#[test]
+fn a_cycle_through_a_renamed_import_is_a_cycle() {
+    let lib = "mod y; mod z;";
+    let y = "use crate::z::g as h;\npub fn f(n: u64) -> u64 { if n < 2 { n } else { h(n - 1) + h(n - 2) } }";
+    let z = "pub fn g(n: u64) -> u64 { crate::y::f(n) }";
+    assert_eq!(
+        kept(&[("lib.rs", lib), ("y.rs", y), ("z.rs", z)]),
+        ["lib.rs", "y.rs", "z.rs"]
     );
 }

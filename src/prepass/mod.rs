@@ -12,7 +12,9 @@
 //!   a cache or whose signature may take a `&mut` memo table, and every
 //!   function that returns something and is on a cycle of the graph of
 //!   function names (a name to the names its body mentions), which holds
-//!   the call graph's cycles whatever resolution makes of the names;
+//!   the call graph's cycles whatever resolution makes of the names
+//!   (renamed imports and statics are nodes too, standing for the names
+//!   they hold);
 //! - then, until nothing changes, for every word a reached item mentions:
 //!   every item of that name (functions, types, statics, names brought in
 //!   by `use`) and every file of that module name; for every needed file,
@@ -25,8 +27,10 @@
 //! a finding (a callee, a static, a type's fields, a re-export) is a word
 //! of something already reached, so the files that define them are
 //! parsed; what is left out is never looked up. Files that mention
-//! `memolint` are parsed too, for their suppressions. When the scan cannot
-//! be sure of a file (see `scan.rs`), the whole unit is parsed.
+//! `memolint` are parsed too, for their suppressions, and so are the files
+//! that declare modules with `#[path]` and the files such a path may name,
+//! whose module paths the directories do not tell. When the scan cannot be
+//! sure of a file (see `scan.rs`), the whole unit is parsed.
 //!
 //! What a file left out loses is ML001 for a syntax error in it: nothing
 //! memolint checks depends on it, and `--parse-all` reports those too.
@@ -42,7 +46,7 @@ use rustc_hash::FxHashMap;
 use crate::catalog::Memoizers;
 use crate::graph::Components;
 use crate::index::CrateTarget;
-use scan::{FileScan, Interner, ItemKind};
+use scan::{FileScan, Interner, Item, ItemKind};
 
 /// Which of a unit's files to parse: `texts[i]` is the text of the file at
 /// `paths[i]` after its BOM and shebang, `None` for a file that could not
@@ -67,8 +71,20 @@ pub fn needed_files(
         }
     }
     let mut closure = Closure::new(&scans, paths, targets, &interner);
+    // Files that declare modules with `#[path]`, and the files such a path
+    // may name (by file name), give modules their paths whatever the
+    // directories say: they are always parsed.
+    let path_targets: Vec<&str> = scans
+        .iter()
+        .flat_map(|found| &found.module_paths)
+        .filter_map(|value| Path::new(value).file_name()?.to_str())
+        .collect();
     for (file, found) in scans.iter().enumerate() {
-        if found.mentions_memolint {
+        let path_target = paths[file]
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| path_targets.contains(&name));
+        if found.mentions_memolint || !found.module_paths.is_empty() || path_target {
             closure.need_file(file);
         }
     }
@@ -165,12 +181,21 @@ fn roots(scans: &[FileScan], words: usize) -> Vec<(usize, usize)> {
             }
         }
     }
-    // The graph of function names: one node per name.
+    // The graph of names that can stand for a function: one node per name
+    // of a function, of a static or const (`const F: fn() = f;`), or of a
+    // renamed import (`use a::f as g;`), with an edge to each such name
+    // its words hold. A call resolves through these names, so every
+    // cycle of calls is one here.
     const NONE: u32 = u32::MAX;
+    let is_node = |item: &Item| match item.kind {
+        ItemKind::Fn | ItemKind::Static => true,
+        ItemKind::Use => item.renames,
+        _ => false,
+    };
     let mut node_of = vec![NONE; words];
     let mut nodes = 0u32;
     for found in scans {
-        for item in found.items.iter().filter(|i| i.kind == ItemKind::Fn) {
+        for item in found.items.iter().filter(|i| is_node(i)) {
             if node_of[item.name as usize] == NONE {
                 node_of[item.name as usize] = nodes;
                 nodes += 1;
@@ -180,19 +205,26 @@ fn roots(scans: &[FileScan], words: usize) -> Vec<(usize, usize)> {
     let mut successors: Vec<Vec<u32>> = vec![Vec::new(); nodes as usize];
     for (file, found) in scans.iter().enumerate() {
         for (index, item) in found.items.iter().enumerate() {
-            if item.kind != ItemKind::Fn {
+            if !is_node(item) {
                 continue;
             }
-            // Its words after its name, which is the first.
-            let body = item.words.get(1..).unwrap_or_default();
-            if item.cache || body.iter().any(|&w| cache_static[w as usize]) {
+            // A function's own name is its first word; a mention after it
+            // is a call. An import's or a static's own name is no edge.
+            let after_name = match item.kind {
+                ItemKind::Fn => item.words.get(1..).unwrap_or_default(),
+                _ => &item.words[..],
+            };
+            if item.kind == ItemKind::Fn
+                && (item.cache || after_name.iter().any(|&w| cache_static[w as usize]))
+            {
                 roots.push((file, index));
             }
-            let from = node_of[item.name as usize] as usize;
-            successors[from].extend(
-                body.iter()
+            let from = node_of[item.name as usize];
+            successors[from as usize].extend(
+                after_name
+                    .iter()
                     .map(|&w| node_of[w as usize])
-                    .filter(|&to| to != NONE),
+                    .filter(|&to| to != NONE && (item.kind == ItemKind::Fn || to != from)),
             );
         }
     }

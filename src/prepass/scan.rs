@@ -6,9 +6,9 @@
 //! tell from keywords (`fn`, `struct`, `static`, `use`, ...), each with the
 //! name it defines and the range of words it spans. Items are found at any
 //! depth, so a function nested in a body or declared inside
-//! `thread_local!` counts too. Whatever the scan cannot read for sure (a
-//! `#[path]` attribute, `include!`, text that would not lex, const
-//! generics in a function's header) makes it give up, and the whole unit
+//! `thread_local!` counts too. The values of `#[path]` attributes are kept
+//! for the closure. Whatever the scan cannot read for sure (text that would
+//! not lex, a `#[path]` with escapes) makes it give up, and the whole unit
 //! is parsed as before.
 
 use std::ops::Range;
@@ -75,6 +75,8 @@ pub struct Item {
     /// A function that may keep a memo table in a `&mut` parameter, or a
     /// static that may hold a cache (see `analyze::memoized`).
     pub cache: bool,
+    /// A name a `use` brings in under another name (`use a::f as g;`).
+    pub renames: bool,
 }
 
 /// What the scan found in one file.
@@ -93,6 +95,9 @@ pub struct FileScan {
     pub path_words: Vec<u32>,
     /// The text names memolint in a comment (a suppression, perhaps).
     pub mentions_memolint: bool,
+    /// The values of its `#[path = ".."]` attributes: where modules it
+    /// declares are, wherever the directories say.
+    pub module_paths: Vec<String>,
 }
 
 /// What the map types and cells a hand-rolled cache is kept in have in
@@ -137,6 +142,8 @@ struct Pending {
     last_word: Option<u32>,
     after_as: bool,
     leaves: Vec<u32>,
+    /// The leaves that are aliases (`as g`).
+    aliases: Vec<u32>,
     glob: bool,
     every_word: bool,
     /// A function with const generic parameters, where `{` after `<`,
@@ -241,6 +248,7 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                                 last_word: None,
                                 after_as: false,
                                 leaves: Vec::new(),
+                                aliases: Vec::new(),
                                 glob: false,
                                 every_word: false,
                                 const_generics: false,
@@ -294,7 +302,13 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                             p.every_word = true;
                         }
                     }
-                    "path" if groups.last().is_some_and(|g| g.attribute) => return None,
+                    "path" if groups.last().is_some_and(|g| g.attribute) => {
+                        if let Some((value, end)) = path_value(text, i)? {
+                            out.module_paths.push(value);
+                            i = end;
+                            continue;
+                        }
+                    }
                     _ => {}
                 }
                 let id = interner.intern(word);
@@ -431,6 +445,27 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
     groups.is_empty().then_some(out)
 }
 
+/// After the word `path` in an attribute, ending at byte `end`: its value
+/// and where it ends, if `= "..."` follows; `Some(None)` if not (the word
+/// is no `path` attribute); `None` if the value has escapes.
+fn path_value(text: &str, end: usize) -> Option<Option<(String, usize)>> {
+    let bytes = text.as_bytes();
+    let equals = skip(bytes, end, |class| matches!(class, Class::Space));
+    if bytes.get(equals) != Some(&b'=') || bytes.get(equals + 1) == Some(&b'=') {
+        return Some(None);
+    }
+    let quote = skip(bytes, equals + 1, |class| matches!(class, Class::Space));
+    if bytes.get(quote) != Some(&b'"') {
+        return Some(None);
+    }
+    let after = cooked_string_end(bytes, quote)?;
+    let value = &text[quote + 1..after - 1];
+    if value.contains('\\') {
+        return None;
+    }
+    Some(Some((value.to_string(), after)))
+}
+
 /// Whether the keyword `word` ending at byte `end` is followed by what an
 /// item's keyword is: a name (`fn(u32)` is a type, `const { .. }` a
 /// block, `union(..)` a call), or for `impl` and `use` anything.
@@ -482,6 +517,7 @@ fn word_read(
                 // `use a::b as c`: `c` is the name, not `b`.
                 p.last_word = None;
                 p.leaves.push(id);
+                p.aliases.push(id);
             } else {
                 p.last_word = Some(id);
             }
@@ -524,6 +560,7 @@ fn finish(
                     header: None,
                     returns: false,
                     cache: false,
+                    renames: false,
                 });
             }
             for leaf in p.leaves {
@@ -534,6 +571,7 @@ fn finish(
                     header: None,
                     returns: false,
                     cache: false,
+                    renames: p.aliases.contains(&leaf),
                 });
             }
         }
@@ -556,6 +594,7 @@ fn finish(
                 header: if kind == ItemKind::Fn { header } else { None },
                 returns,
                 cache,
+                renames: false,
             });
         }
     }
