@@ -113,3 +113,10 @@ fn overlapping_recursion_fixture_reports_exactly_its_annotations() {
 fn test_functions_fixture_reports_exactly_its_annotations() {
     check_fixture("deferred", &["ML101", "ML102", "ML103", "ML201"]);
 }
+
+/// Every finding here needs a file that names nothing memoized or
+/// recursive itself, which the lexical pre-pass must keep.
+#[test]
+fn prepass_fixture_reports_exactly_its_annotations() {
+    check_fixture("prepass", &["ML101", "ML102", "ML103", "ML201"]);
+}

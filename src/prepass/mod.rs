@@ -10,8 +10,9 @@
 //!   `rules/memoizers.toml`'s paths, or an alias imported with `as` in
 //!   such a file), every function that names a static whose type may hold
 //!   a cache or whose signature may take a `&mut` memo table, and every
-//!   function that returns something and is on a cycle of the graph of
-//!   function names (a name to the names its body mentions), which holds
+//!   function that returns something, takes no `&mut` parameter (ML201
+//!   flags neither) and is on a cycle of the graph of function names (a
+//!   name to the names its body mentions), which holds
 //!   the call graph's cycles whatever resolution makes of the names
 //!   (renamed imports and statics are nodes too, standing for the names
 //!   they hold);
@@ -21,7 +22,8 @@
 //!   the files that make its module path (the crate roots above it, the
 //!   `mod.rs` or `dir.rs` of each directory on the way) and its glob
 //!   imports. A function brings its signature and body along, and the
-//!   header of the `impl` or `trait` it sits in.
+//!   header of the `impl` or `trait` it sits in; a method is reached by its
+//!   name only once a word of that header is (`Closure::header_reached`).
 //!
 //! Every name resolution could take from a root to anything that decides
 //! a finding (a callee, a static, a type's fields, a re-export) is a word
@@ -60,6 +62,7 @@ pub fn needed_files(
     let every_file = || texts.iter().map(Option::is_some).collect();
     let mut interner = Interner::default();
     let markers = Markers::new(memoizers, &mut interner);
+    let header_keywords = interner.header_keywords();
     let mut scans = Vec::with_capacity(texts.len());
     for text in texts {
         match text {
@@ -70,7 +73,7 @@ pub fn needed_files(
             None => scans.push(FileScan::default()),
         }
     }
-    let mut closure = Closure::new(&scans, paths, targets, &interner);
+    let mut closure = Closure::new(&scans, paths, targets, &interner, &header_keywords);
     // Files that declare modules with `#[path]`, and the files such a path
     // may name (by file name), give modules their paths whatever the
     // directories say: they are always parsed.
@@ -235,8 +238,11 @@ fn roots(scans: &[FileScan], words: usize) -> Vec<(usize, usize)> {
     let components = Components::find(&successors);
     for (file, found) in scans.iter().enumerate() {
         for (index, item) in found.items.iter().enumerate() {
+            // Only a function that returns something and takes no `&mut`
+            // can be flagged; the rest of its cycle is what it names.
             if item.kind == ItemKind::Fn
                 && item.returns
+                && !item.mut_param
                 && !components.cycle_of(node_of[item.name as usize]).is_empty()
             {
                 roots.push((file, index));
@@ -258,6 +264,13 @@ struct Closure<'s> {
     /// `name/mod.rs`).
     modules: Vec<Vec<u32>>,
     reached_words: Vec<bool>,
+    /// Words of `impl` headers that name no type, and names that stand for
+    /// another type (renamed imports, type aliases): see `header_reached`.
+    unsure_in_header: Vec<bool>,
+    ignored_in_header: Vec<bool>,
+    /// Methods named by a reached word whose `impl` or `trait` header is
+    /// not reached yet, by the header's words.
+    waiting: Vec<Vec<(u32, u32)>>,
     reached_items: Vec<Vec<bool>>,
     needed: Vec<bool>,
     queue: Vec<u32>,
@@ -269,8 +282,19 @@ impl<'s> Closure<'s> {
         paths: &'s [&'s Path],
         targets: &'s [CrateTarget],
         interner: &Interner<'_>,
+        header_keywords: &[u32],
     ) -> Closure<'s> {
         let words = interner.len();
+        let mut ignored_in_header = vec![false; words];
+        for &id in header_keywords {
+            ignored_in_header[id as usize] = true;
+        }
+        let mut unsure_in_header = vec![false; words];
+        for found in scans {
+            for item in found.items.iter().filter(|item| item.renames) {
+                unsure_in_header[item.name as usize] = true;
+            }
+        }
         let mut defs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); words];
         for (file, found) in scans.iter().enumerate() {
             for (index, item) in found.items.iter().enumerate() {
@@ -297,6 +321,9 @@ impl<'s> Closure<'s> {
             defs,
             modules,
             reached_words: vec![false; words],
+            unsure_in_header,
+            ignored_in_header,
+            waiting: vec![Vec::new(); words],
             reached_items: scans.iter().map(|f| vec![false; f.items.len()]).collect(),
             needed: vec![false; scans.len()],
             queue: Vec::new(),
@@ -364,11 +391,52 @@ impl<'s> Closure<'s> {
         found
     }
 
+    /// Whether a method's `impl` or `trait` header names something reached
+    /// (or may name it under another name). A method is called on a type
+    /// (`x.m()`, `T::m()`) that the caller's words name, or words reached
+    /// from them (a field's, a callee's return type): a method of a type
+    /// nothing reached names is never called from what is reached. The
+    /// index keys methods by the type's resolved path, so a header that
+    /// names it under a renamed import or an alias counts as reached.
+    /// `Err` holds the words to wait for.
+    fn header_reached(&self, file: usize, index: usize) -> Result<(), Vec<u32>> {
+        let Some(header) = &self.scans[file].items[index].header else {
+            return Ok(());
+        };
+        let words = &self.scans[file].words[header.start as usize..header.end as usize];
+        let mut waiting_on = Vec::new();
+        for &word in words {
+            if self.ignored_in_header[word as usize] {
+                continue;
+            }
+            if self.reached_words[word as usize] || self.unsure_in_header[word as usize] {
+                return Ok(());
+            }
+            waiting_on.push(word);
+        }
+        if waiting_on.is_empty() {
+            // A header of keywords only: nothing to wait for.
+            return Ok(());
+        }
+        Err(waiting_on)
+    }
+
     fn run(&mut self) {
         while let Some(word) = self.queue.pop() {
+            for (file, index) in std::mem::take(&mut self.waiting[word as usize]) {
+                self.reach_item(file as usize, index as usize);
+            }
             let defs = std::mem::take(&mut self.defs[word as usize]);
             for &(file, index) in &defs {
-                self.reach_item(file as usize, index as usize);
+                let (f, i) = (file as usize, index as usize);
+                match self.header_reached(f, i) {
+                    Ok(()) => self.reach_item(f, i),
+                    Err(waiting_on) => {
+                        for header_word in waiting_on {
+                            self.waiting[header_word as usize].push((file, index));
+                        }
+                    }
+                }
             }
             for file in std::mem::take(&mut self.modules[word as usize]) {
                 self.need_file(file as usize);

@@ -26,7 +26,19 @@ pub struct Interner<'t> {
     ids: FxHashMap<&'t str, u32>,
 }
 
+/// Words that are keywords where an `impl` header may have them: no type
+/// is named by them.
+const HEADER_KEYWORDS: &[&str] = &[
+    "for", "where", "dyn", "unsafe", "Self", "self", "crate", "super", "async", "extern", "pub",
+    "in", "move", "ref", "mut", "as", "Sized",
+];
+
 impl<'t> Interner<'t> {
+    /// The ids of the words an `impl` header holds that name no type.
+    pub fn header_keywords(&mut self) -> Vec<u32> {
+        HEADER_KEYWORDS.iter().map(|k| self.intern(k)).collect()
+    }
+
     pub fn intern(&mut self, word: &'t str) -> u32 {
         let next = self.ids.len() as u32;
         *self.ids.entry(word).or_insert(next)
@@ -72,10 +84,15 @@ pub struct Item {
     pub header: Option<Range<u32>>,
     /// A function whose signature has `->`.
     pub returns: bool,
+    /// A function with a parameter of type `&mut` (`&mut self`, `x: &mut
+    /// T`), which the recursion analysis never flags (see
+    /// `analyze::recursion::signature`).
+    pub mut_param: bool,
     /// A function that may keep a memo table in a `&mut` parameter, or a
     /// static that may hold a cache (see `analyze::memoized`).
     pub cache: bool,
-    /// A name a `use` brings in under another name (`use a::f as g;`).
+    /// A name a `use` brings in under another name (`use a::f as g;`), or
+    /// a type alias (`type A = B;`).
     pub renames: bool,
 }
 
@@ -118,6 +135,17 @@ fn may_take_memo(signature: &str) -> bool {
         let squeezed: String = signature.split_whitespace().collect();
         squeezed.contains("<Option<") || squeezed.contains("[Option<")
     }
+}
+
+/// Whether a signature surely has a parameter whose type is a `&mut`
+/// reference: `&mut self`, or `name: &mut T` (a `&mut` anywhere else, as
+/// in `f: fn(&mut u32)`, does not count).
+fn takes_mut_ref(signature: &str) -> bool {
+    if !signature.contains("mut") {
+        return false;
+    }
+    let squeezed: String = signature.split_whitespace().collect();
+    squeezed.contains("&mutself") || squeezed.contains(":&mut")
 }
 
 /// A keyword that starts an item, with what it starts.
@@ -559,6 +587,7 @@ fn finish(
                     words: p.words.clone(),
                     header: None,
                     returns: false,
+                    mut_param: false,
                     cache: false,
                     renames: false,
                 });
@@ -570,6 +599,7 @@ fn finish(
                     words: p.words.clone(),
                     header: None,
                     returns: false,
+                    mut_param: false,
                     cache: false,
                     renames: p.aliases.contains(&leaf),
                 });
@@ -593,8 +623,10 @@ fn finish(
                 words: p.words,
                 header: if kind == ItemKind::Fn { header } else { None },
                 returns,
+                mut_param: kind == ItemKind::Fn && takes_mut_ref(header_text),
                 cache,
-                renames: false,
+                // `type Alias = Real;`: another name for a type.
+                renames: header_text.starts_with("type"),
             });
         }
     }
