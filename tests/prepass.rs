@@ -177,7 +177,7 @@ fn roots_of_every_kind_are_kept() {
 
 #[test]
 fn near_misses_are_left_out() {
-    let lib = "mod a; mod b; mod c; mod d; mod e;";
+    let lib = "mod a; mod b; mod c; mod d; mod e; mod f;";
     let cases = [
         // `cached` as a variable, with no memoizer crate in the unit.
         ("a.rs", "fn a(cached: bool) -> bool { cached }"),
@@ -187,6 +187,8 @@ fn near_misses_are_left_out() {
         ("c.rs", "fn walk(n: u64) { if n > 0 { walk(n - 1) } }"),
         // A static that holds no cache; a pointer type is no `const` item.
         ("d.rs", "static COUNT: AtomicU64 = AtomicU64::new(0);\nfn p(x: *const u8) -> u64 { COUNT.load(Relaxed) }"),
+        // A parameter named like its function is no call.
+        ("f.rs", "fn tag(tag: &str) -> usize { tag.len() }"),
         // `'static` is a lifetime, and words in strings and comments are none.
         ("e.rs", "fn e() -> &'static str { \"fn e() -> u64 { e() } cached::x\" } // e()"),
     ];

@@ -12,7 +12,7 @@
 //!   a cache or whose signature may take a `&mut` memo table, and every
 //!   function that returns something, takes no `&mut` parameter (ML201
 //!   flags neither) and is on a cycle of the graph of function names (a
-//!   name to the names its body mentions), which holds
+//!   name to the names its body calls, `f(..)` or `x.f(..)`), which holds
 //!   the call graph's cycles whatever resolution makes of the names
 //!   (renamed imports and statics are nodes too, standing for the names
 //!   they hold);
@@ -222,9 +222,16 @@ fn roots(scans: &[FileScan], words: usize) -> Vec<(usize, usize)> {
             {
                 roots.push((file, index));
             }
+            // A function's edges are its calls (its other mentions of a name
+            // are no calls in the index either); an import's or a static's
+            // are every name it holds.
+            let edges = match item.kind {
+                ItemKind::Fn => &item.calls[..],
+                _ => after_name,
+            };
             let from = node_of[item.name as usize];
             successors[from as usize].extend(
-                after_name
+                edges
                     .iter()
                     .map(|&w| node_of[w as usize])
                     .filter(|&to| to != NONE && (item.kind == ItemKind::Fn || to != from)),

@@ -78,6 +78,8 @@ pub struct Item {
     /// function's signature and body, a type's definition, a whole `use`
     /// statement.
     pub words: Vec<u32>,
+    /// The words of a function's body that are called (`f(..)`, `.f(..)`).
+    pub calls: Vec<u32>,
     /// For a function in an `impl` or a `trait`: the words of its header
     /// (`impl<T> Trait for Type<T>`), which name the types its calls on
     /// `self` resolve through.
@@ -243,9 +245,11 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                             let name_start = i + 1;
                             i = skip(bytes, name_start, |class| matches!(class, Class::Word));
                             let id = interner.intern(&text[name_start..i]);
+                            // Taken for a call, which only adds an edge.
                             word_read(
                                 &mut out,
                                 &mut pending,
+                                true,
                                 groups.last().and_then(|g| g.innermost),
                                 &mut after_as,
                                 id,
@@ -351,9 +355,22 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                 if in_path {
                     out.path_words.push(id);
                 }
+                // `f(..)`, `x.f(..)`, `f::<T>(..)`: what the index takes for
+                // a call (its other mentions are values, paths, fields).
+                let is_call = match bytes.get(next) {
+                    Some(b'(') => true,
+                    Some(b':') => {
+                        bytes.get(next + 1) == Some(&b':')
+                            && bytes
+                                .get(skip(bytes, next + 2, |class| matches!(class, Class::Space)))
+                                == Some(&b'<')
+                    }
+                    _ => false,
+                };
                 word_read(
                     &mut out,
                     &mut pending,
+                    is_call,
                     groups.last().and_then(|g| g.innermost),
                     &mut after_as,
                     id,
@@ -524,6 +541,7 @@ fn item_keyword(word: &str) -> Option<Starts> {
 fn word_read(
     out: &mut FileScan,
     pending: &mut Option<Pending>,
+    is_call: bool,
     innermost: Option<usize>,
     after_as: &mut bool,
     id: u32,
@@ -535,6 +553,9 @@ fn word_read(
     let Some(p) = pending.as_mut() else {
         if let Some(item) = innermost {
             out.items[item].words.push(id);
+            if is_call {
+                out.items[item].calls.push(id);
+            }
         }
         return;
     };
@@ -585,6 +606,7 @@ fn finish(
                     kind: ItemKind::Glob,
                     name: u32::MAX,
                     words: p.words.clone(),
+                    calls: Vec::new(),
                     header: None,
                     returns: false,
                     mut_param: false,
@@ -597,6 +619,7 @@ fn finish(
                     kind: ItemKind::Use,
                     name: leaf,
                     words: p.words.clone(),
+                    calls: Vec::new(),
                     header: None,
                     returns: false,
                     mut_param: false,
@@ -621,6 +644,7 @@ fn finish(
                 kind,
                 name,
                 words: p.words,
+                calls: Vec::new(),
                 header: if kind == ItemKind::Fn { header } else { None },
                 returns,
                 mut_param: kind == ItemKind::Fn && takes_mut_ref(header_text),
