@@ -65,6 +65,32 @@ pub fn skip(bytes: &[u8], from: usize, skipped: impl Fn(Class) -> bool) -> usize
         .unwrap_or(rest.len())
 }
 
+/// What follows a word that may prefix a literal.
+pub enum AfterWord {
+    /// The word was a literal's prefix (`b"..."`, `b'x'`, `r#"..."#`,
+    /// `br"..."`, `c"..."`); the literal ends here.
+    Literal(usize),
+    /// `r#name`: a raw identifier; `name` starts after the `#`.
+    RawIdentifier,
+    /// Nothing: the word is a word.
+    Word,
+}
+
+/// What the word `word`, ending at `end`, starts with what follows it;
+/// `None` where a literal's prefix starts something lexing would reject.
+pub fn after_word(bytes: &[u8], word: &[u8], end: usize) -> Option<AfterWord> {
+    Some(match (word, bytes.get(end)) {
+        (b"b" | b"c", Some(b'"')) => AfterWord::Literal(cooked_string_end(bytes, end)?),
+        (b"b", Some(b'\'')) => AfterWord::Literal(character_end(bytes, end)?),
+        (b"r" | b"br" | b"cr", Some(b'"' | b'#')) => match raw_string_end(bytes, end) {
+            Some(literal_end) => AfterWord::Literal(literal_end),
+            None if word == b"r" => AfterWord::RawIdentifier,
+            None => return None,
+        },
+        _ => AfterWord::Word,
+    })
+}
+
 /// After the `"` at `quote` of a string with escapes.
 pub fn cooked_string_end(bytes: &[u8], quote: usize) -> Option<usize> {
     let mut i = quote + 1;

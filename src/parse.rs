@@ -56,16 +56,22 @@ pub fn load_and_parse(
             read_text(*id, path, display, max_file_size)
         })
         .collect();
+    let offsets: Vec<usize> = read
+        .iter()
+        .map(|text| text.as_ref().map_or(0, |text| skipped_prefix(text)))
+        .collect();
     let texts: Vec<Option<&str>> = read
         .iter()
-        .map(|text| text.as_ref().ok().map(|text| &text[skipped_prefix(text)..]))
+        .zip(&offsets)
+        .map(|(text, &offset)| text.as_ref().ok().map(|text| &text[offset..]))
         .collect();
     let selected = select(&texts);
     drop(texts);
-    for (((id, path, display), text), selected) in files.iter().zip(read).zip(selected) {
+    let files = files.iter().zip(offsets);
+    for ((((id, path, display), offset), text), selected) in files.zip(read).zip(selected) {
         crate::guard::enter_file(*id);
         let outcome = match text {
-            Ok(text) if selected => parse_text(*id, path, display, text),
+            Ok(text) if selected => parse_text(*id, path, display, text, offset),
             Ok(_) => continue,
             Err(failed) => Err(failed),
         };
@@ -151,17 +157,18 @@ fn read_text(
     })
 }
 
+/// Parses a file's text, whose BOM and shebang end at `offset`.
 fn parse_text(
     id: FileId,
     path: &std::path::Path,
     display: &str,
     text: String,
+    offset: usize,
 ) -> Result<ParsedFile, Failed> {
     let source = |text: String| SourceFile::new(id, path.to_path_buf(), display.to_string(), text);
     let fail = |text: String, offset: Option<usize>, cause: FailureCause, message: String| {
         Err(failed(id, path, display, text, offset, cause, message))
     };
-    let offset = skipped_prefix(&text);
     // Lexing does not recurse (proc-macro2 keeps its own stack), so the
     // nesting can be measured before syn's recursive descent starts.
     let tokens = match text[offset..].parse::<proc_macro2::TokenStream>() {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use memolint::pipeline::{self, Options, Outcome};
 
@@ -20,24 +20,10 @@ fn check(path: &Path, summarize_every_body: bool) -> Outcome {
     })
 }
 
-/// Every fixture crate, and the repository itself (its `memolint.toml`
-/// leaves the fixtures out).
-fn inputs() -> Vec<PathBuf> {
-    let root = common::repo_root();
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
-        .collect();
-    inputs.sort();
-    inputs.push(root);
-    inputs
-}
-
 #[test]
 fn deferral_changes_no_finding() {
     let mut findings = 0;
-    for input in inputs() {
+    for input in common::fixtures_and_repo() {
         let deferred = check(&input, false);
         let eager = check(&input, true);
         assert_eq!(deferred.errors, eager.errors, "{}", input.display());

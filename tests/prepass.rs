@@ -23,20 +23,6 @@ fn check(path: &Path, parse_all: bool) -> Outcome {
     })
 }
 
-/// Every fixture crate, and the repository itself (its `memolint.toml`
-/// leaves the fixtures out).
-fn inputs() -> Vec<PathBuf> {
-    let root = common::repo_root();
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
-        .collect();
-    inputs.sort();
-    inputs.push(root);
-    inputs
-}
-
 fn is_ml001(finding: &Finding) -> bool {
     finding.code == "ML001"
 }
@@ -44,7 +30,7 @@ fn is_ml001(finding: &Finding) -> bool {
 #[test]
 fn the_prepass_changes_no_finding_but_syntax_errors_in_files_left_out() {
     let mut compared = 0;
-    for input in inputs() {
+    for input in common::fixtures_and_repo() {
         let prepassed = check(&input, false);
         let parsed = check(&input, true);
         assert_eq!(prepassed.errors, parsed.errors, "{}", input.display());

@@ -28,7 +28,7 @@
 //! lexed already, so anything unexpected only means the walk decides.
 
 use crate::lexical::{
-    block_comment_end, character_end, cooked_string_end, raw_string_end, skip, Class, CLASS,
+    after_word, block_comment_end, character_end, cooked_string_end, skip, AfterWord, Class, CLASS,
 };
 
 /// Whether the token walk ([`super::check`]) is sure to accept `text`:
@@ -61,26 +61,15 @@ fn bound(text: &str, limit: usize, item_limit: usize) -> Option<usize> {
                 let start = i;
                 i = skip(bytes, i + 1, |class| matches!(class, Class::Word));
                 let word = &bytes[start..i];
-                match (word, bytes.get(i)) {
-                    (b"b" | b"c", Some(b'"')) => {
-                        i = cooked_string_end(bytes, i)?;
+                match after_word(bytes, word, i)? {
+                    AfterWord::Literal(end) => {
+                        i = end;
                         top.token(true)
                     }
-                    (b"b", Some(b'\'')) => {
-                        i = character_end(bytes, i)?;
-                        top.token(true)
-                    }
-                    (b"r" | b"br" | b"cr", Some(b'"' | b'#')) => match raw_string_end(bytes, i) {
-                        Some(end) => {
-                            i = end;
-                            top.token(true)
-                        }
-                        // `r#name`: a raw identifier, `r` here and `#`
-                        // next is more than its one token.
-                        None if word == b"r" => top.token(true),
-                        None => return None,
-                    },
-                    _ => top.token(word != b"else" && word != b"as"),
+                    // `r#name`: a raw identifier, `r` here and `#` next is
+                    // more than its one token.
+                    AfterWord::RawIdentifier => top.token(true),
+                    AfterWord::Word => top.token(word != b"else" && word != b"as"),
                 }
             }
             Class::Quote => {

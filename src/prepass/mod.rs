@@ -67,7 +67,6 @@ pub fn needed_files(
     targets: &[CrateTarget],
     memoizers: &Memoizers,
 ) -> Vec<bool> {
-    let every_file = || texts.iter().map(Option::is_some).collect();
     let mut interner = Interner::default();
     let markers = Markers::new(memoizers, &mut interner);
     let header_keywords = interner.header_keywords();
@@ -76,7 +75,7 @@ pub fn needed_files(
         match text {
             Some(text) => match scan::scan(text, &mut interner) {
                 Some(found) => scans.push(found),
-                None => return every_file(),
+                None => return crate::parse::every_file(texts),
             },
             None => scans.push(FileScan::default()),
         }

@@ -16,7 +16,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use crate::lexical::{
-    block_comment_end, character_end, cooked_string_end, raw_string_end, skip, Class, CLASS,
+    after_word, block_comment_end, character_end, cooked_string_end, skip, AfterWord, Class, CLASS,
 };
 
 /// Word ids of one analysis unit: the same identifier has the same id in
@@ -65,7 +65,8 @@ pub enum ItemKind {
     Use,
     /// A `use` ending in `*`: what it brings in cannot be named.
     Glob,
-    /// An inline `mod name { ... }`: its items are items of the file.
+    /// `mod name;` or an inline `mod name { ... }`, whose items are items
+    /// of the file.
     Mod,
 }
 
@@ -96,6 +97,24 @@ pub struct Item {
     /// A name a `use` brings in under another name (`use a::f as g;`), or
     /// a type alias (`type A = B;`).
     pub renames: bool,
+}
+
+impl Item {
+    /// A name a `use` brings in (or a glob's `u32::MAX`), with the words
+    /// of the whole statement.
+    fn imported(kind: ItemKind, name: u32, words: &[u32], renames: bool) -> Item {
+        Item {
+            kind,
+            name,
+            words: words.to_vec(),
+            calls: Vec::new(),
+            header: None,
+            returns: false,
+            mut_param: false,
+            cache: false,
+            renames,
+        }
+    }
 }
 
 /// What the scan found in one file.
@@ -226,39 +245,28 @@ pub fn scan<'t>(text: &'t str, interner: &mut Interner<'t>) -> Option<FileScan> 
                 let start = i;
                 i = skip(bytes, i + 1, |class| matches!(class, Class::Word));
                 let word = &text[start..i];
-                match (word, bytes.get(i)) {
-                    ("b" | "c", Some(b'"')) => {
-                        i = cooked_string_end(bytes, i)?;
+                match after_word(bytes, word.as_bytes(), i)? {
+                    AfterWord::Literal(end) => {
+                        i = end;
                         continue;
                     }
-                    ("b", Some(b'\'')) => {
-                        i = character_end(bytes, i)?;
+                    AfterWord::RawIdentifier => {
+                        // Its name is never a keyword.
+                        let name_start = i + 1;
+                        i = skip(bytes, name_start, |class| matches!(class, Class::Word));
+                        let id = interner.intern(&text[name_start..i]);
+                        // Taken for a call, which only adds an edge.
+                        word_read(
+                            &mut out,
+                            &mut pending,
+                            true,
+                            groups.last().and_then(|g| g.innermost),
+                            &mut after_as,
+                            id,
+                        );
                         continue;
                     }
-                    ("r" | "br" | "cr", Some(b'"' | b'#')) => match raw_string_end(bytes, i) {
-                        Some(end) => {
-                            i = end;
-                            continue;
-                        }
-                        None if word == "r" => {
-                            // A raw identifier: its name is never a keyword.
-                            let name_start = i + 1;
-                            i = skip(bytes, name_start, |class| matches!(class, Class::Word));
-                            let id = interner.intern(&text[name_start..i]);
-                            // Taken for a call, which only adds an edge.
-                            word_read(
-                                &mut out,
-                                &mut pending,
-                                true,
-                                groups.last().and_then(|g| g.innermost),
-                                &mut after_as,
-                                id,
-                            );
-                            continue;
-                        }
-                        None => return None,
-                    },
-                    _ => {}
+                    AfterWord::Word => {}
                 }
                 if word.starts_with(|c: char| c.is_ascii_digit()) {
                     // A number (`1u32`, `0x7f`): no name.
@@ -602,30 +610,13 @@ fn finish(
                 p.leaves = p.words.clone();
             }
             if p.glob {
-                out.items.push(Item {
-                    kind: ItemKind::Glob,
-                    name: u32::MAX,
-                    words: p.words.clone(),
-                    calls: Vec::new(),
-                    header: None,
-                    returns: false,
-                    mut_param: false,
-                    cache: false,
-                    renames: false,
-                });
+                out.items
+                    .push(Item::imported(ItemKind::Glob, u32::MAX, &p.words, false));
             }
-            for leaf in p.leaves {
-                out.items.push(Item {
-                    kind: ItemKind::Use,
-                    name: leaf,
-                    words: p.words.clone(),
-                    calls: Vec::new(),
-                    header: None,
-                    returns: false,
-                    mut_param: false,
-                    cache: false,
-                    renames: p.aliases.contains(&leaf),
-                });
+            for &leaf in &p.leaves {
+                let renames = p.aliases.contains(&leaf);
+                out.items
+                    .push(Item::imported(ItemKind::Use, leaf, &p.words, renames));
             }
         }
         Starts::Item(kind) => {

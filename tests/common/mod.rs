@@ -16,6 +16,21 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every fixture crate, and the repository itself (its `memolint.toml`
+/// leaves the fixtures out): the inputs of tests that compare two ways of
+/// checking.
+pub fn fixtures_and_repo() -> Vec<PathBuf> {
+    let root = repo_root();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    inputs.sort();
+    inputs.push(root);
+    inputs
+}
+
 /// Runs `memolint args...` in the repository root.
 pub fn memolint(args: &[&str]) -> Run {
     memolint_in(&repo_root(), args)
